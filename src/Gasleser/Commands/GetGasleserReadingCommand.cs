@@ -1,0 +1,92 @@
+using System;
+using System.Management.Automation;
+using Gasleser.Sessions;
+
+namespace Gasleser.Commands
+{
+    /// <summary>Get-GasleserReading: one reading from each device named.</summary>
+    [Cmdlet(VerbsCommon.Get, "GasleserReading")]
+    [OutputType(typeof(GasleserReading))]
+    public sealed class GetGasleserReadingCommand : PSCmdlet, IDisposable
+    {
+        private readonly PipelineBridge _bridge = new PipelineBridge();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IPAddress", "HostName", "CN")]
+        [ValidateNotNullOrEmpty]
+        public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+        /// <summary>The device's HTTP port when the address names none.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = DeviceEndpoint.DefaultPort;
+
+        /// <summary>Seconds for the whole exchange: connect, headers and body (the vendor's own client uses 5).</summary>
+        [Parameter]
+        [ValidateRange(1, 300)]
+        public int TimeoutSec { get; set; } = 5;
+
+        /// <summary>A reading this session already has, no older than this, is returned without a request.</summary>
+        [Parameter]
+        public TimeSpan MaxAge { get; set; }
+
+        /// <summary>Fail with Gasleser.RateLimited instead of waiting for the device's next slot.</summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxAge)) && MaxAge < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentOutOfRangeException(nameof(MaxAge), "-MaxAge must not be negative."),
+                    "Gasleser.InvalidMaxAge", ErrorCategory.InvalidArgument, MaxAge));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            TimeSpan timeout = TimeSpan.FromSeconds(TimeoutSec);
+            TimeSpan? maxAge = MyInvocation.BoundParameters.ContainsKey(nameof(MaxAge)) ? MaxAge : (TimeSpan?)null;
+            bool noWait = NoWait.IsPresent;
+
+            foreach (string address in ComputerName)
+            {
+                DeviceEndpoint endpoint;
+                try
+                {
+                    endpoint = DeviceEndpoint.Parse(address, Port);
+                }
+                catch (GasleserInvalidAddressException ex)
+                {
+                    WriteError(ex.ToErrorRecord());
+                    continue;
+                }
+
+                DeviceSession session = SessionRegistry.Get(endpoint);
+                WriteVerbose($"{endpoint}: asking http://{endpoint.HostHeader}/v1/data (timeout {TimeoutSec} s).");
+                _bridge.Run(this, endpoint.ComputerName, async token =>
+                {
+                    try
+                    {
+                        GasleserReading reading = await session.ReadAsync(
+                            timeout, maxAge, noWait, message => _bridge.Post(() => WriteVerbose(message)), token).ConfigureAwait(false);
+                        _bridge.Post(() => WriteObject(reading));
+                    }
+                    catch (GasleserException ex)
+                    {
+                        _bridge.Post(() => WriteError(ex.ToErrorRecord()));
+                    }
+                });
+            }
+
+            _bridge.Pump(untilDone: false);
+        }
+
+        protected override void EndProcessing() => _bridge.Pump(untilDone: true);
+
+        protected override void StopProcessing() => _bridge.Stop();
+
+        public void Dispose() => _bridge.Dispose();
+    }
+}

@@ -1,0 +1,256 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Gasleser
+{
+    /// <summary>
+    /// A device's HTTP endpoint: host and port, parsed from what the user typed and normalised,
+    /// so that "192.168.2.132", "http://192.168.2.132/" and "192.168.2.132:80" share one session.
+    /// </summary>
+    public sealed class DeviceEndpoint : IEquatable<DeviceEndpoint>
+    {
+        public const int DefaultPort = 80;
+
+        // RFC 1123 host names: labels of letters, digits and hyphens, not starting or ending with a hyphen.
+        private static readonly Regex HostNamePattern = new Regex(
+            @"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$",
+            RegexOptions.CultureInvariant);
+
+        private DeviceEndpoint(string host, int port, IPAddress? address)
+        {
+            Host = host;
+            Port = port;
+            Address = address;
+        }
+
+        /// <summary>Host name in lower case, or the IP address in its canonical form (IPv6 without brackets).</summary>
+        public string Host { get; }
+
+        public int Port { get; }
+
+        /// <summary>The IP address when the host is a literal address; null for a name.</summary>
+        public IPAddress? Address { get; }
+
+        /// <summary>The normalised address as users write it: "host", "host:port", "[v6]" or "[v6]:port".</summary>
+        public string ComputerName
+        {
+            get
+            {
+                string host = Address?.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + Host + "]" : Host;
+                return Port == DefaultPort ? host : host + ":" + Port.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        /// <summary>The value of the HTTP Host header.</summary>
+        internal string HostHeader => ComputerName;
+
+        /// <summary>
+        /// Parses an address. <paramref name="defaultPort"/> applies when the address names none.
+        /// Throws <see cref="GasleserInvalidAddressException"/> for anything that is not one of the accepted forms.
+        /// </summary>
+        public static DeviceEndpoint Parse(string? input, int defaultPort = DefaultPort)
+        {
+            if (TryParse(input, defaultPort, out var endpoint, out string? reason))
+            {
+                return endpoint!;
+            }
+
+            throw new GasleserInvalidAddressException(
+                $"'{input}' is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.",
+                input ?? "");
+        }
+
+        public static bool TryParse(string? input, int defaultPort, out DeviceEndpoint? endpoint, out string? reason)
+        {
+            endpoint = null;
+            reason = null;
+            string text = (input ?? "").Trim();
+            if (text.Length == 0)
+            {
+                reason = "it is empty";
+                return false;
+            }
+
+            if (defaultPort < 1 || defaultPort > 65535)
+            {
+                reason = "the port must be 1 to 65535";
+                return false;
+            }
+
+            if (text.IndexOf("://", StringComparison.Ordinal) >= 0)
+            {
+                if (!text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+                {
+                    reason = "the device speaks plain http:// only";
+                    return false;
+                }
+
+                text = text.Substring("http://".Length);
+                int slash = text.IndexOf('/');
+                if (slash >= 0)
+                {
+                    string path = text.Substring(slash);
+                    if (path != "/" && !path.Equals("/v1/data", StringComparison.OrdinalIgnoreCase))
+                    {
+                        reason = "a URL may name only the device, not a path";
+                        return false;
+                    }
+
+                    text = text.Substring(0, slash);
+                }
+            }
+
+            string hostPart = text;
+            int port = defaultPort;
+
+            if (text.StartsWith("[", StringComparison.Ordinal))
+            {
+                int close = text.IndexOf(']');
+                if (close < 0)
+                {
+                    reason = "an IPv6 address in brackets lacks its ']'";
+                    return false;
+                }
+
+                hostPart = text.Substring(1, close - 1);
+                string rest = text.Substring(close + 1);
+                if (rest.Length > 0 && !TryParsePort(rest, out port, out reason))
+                {
+                    return false;
+                }
+
+                if (!IPAddress.TryParse(hostPart, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+                {
+                    reason = $"'{hostPart}' is not an IPv6 address";
+                    return false;
+                }
+
+                endpoint = new DeviceEndpoint(Canonical(v6), port, v6);
+                return true;
+            }
+
+            int colons = Count(text, ':');
+            if (colons > 1)
+            {
+                // A bare IPv6 address (no port possible without brackets).
+                if (IPAddress.TryParse(text, out var bare) && bare.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    endpoint = new DeviceEndpoint(Canonical(bare), port, bare);
+                    return true;
+                }
+
+                reason = "an IPv6 address with a port goes in brackets, e.g. [fe80::1]:80";
+                return false;
+            }
+
+            if (colons == 1)
+            {
+                int colon = text.IndexOf(':');
+                hostPart = text.Substring(0, colon);
+                if (!TryParsePort(text.Substring(colon), out port, out reason))
+                {
+                    return false;
+                }
+            }
+
+            if (LooksLikeIPv4(hostPart))
+            {
+                if (!IPAddress.TryParse(hostPart, out var v4) || v4.AddressFamily != AddressFamily.InterNetwork || !IsDottedQuad(hostPart))
+                {
+                    reason = $"'{hostPart}' is not an IPv4 address";
+                    return false;
+                }
+
+                endpoint = new DeviceEndpoint(v4.ToString(), port, v4);
+                return true;
+            }
+
+            string name = hostPart.ToLowerInvariant().TrimEnd('.');
+            // A name whose last label is all digits is a mistyped address (10.0.0.256, 0x0a.0.0.1), not a host.
+            if (!HostNamePattern.IsMatch(name) || LooksLikeIPv4(name.Substring(name.LastIndexOf('.') + 1)))
+            {
+                reason = $"'{hostPart}' is neither an IP address nor a host name";
+                return false;
+            }
+
+            endpoint = new DeviceEndpoint(name, port, null);
+            return true;
+        }
+
+        private static bool TryParsePort(string colonAndPort, out int port, out string? reason)
+        {
+            port = 0;
+            reason = null;
+            if (colonAndPort.Length < 2 || colonAndPort[0] != ':'
+                || !int.TryParse(colonAndPort.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out port)
+                || port < 1 || port > 65535)
+            {
+                reason = $"'{colonAndPort.TrimStart(':')}' is not a port from 1 to 65535";
+                return false;
+            }
+
+            return true;
+        }
+
+        private static bool LooksLikeIPv4(string s)
+        {
+            foreach (char c in s)
+            {
+                if (c != '.' && (c < '0' || c > '9'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // IPAddress.TryParse accepts "10.1" and "0x0a.1"; a device address is four decimal parts.
+        private static bool IsDottedQuad(string s)
+        {
+            string[] parts = s.Split('.');
+            if (parts.Length != 4)
+            {
+                return false;
+            }
+
+            foreach (string part in parts)
+            {
+                if (part.Length == 0 || part.Length > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value > 255)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string Canonical(IPAddress v6) => v6.ToString();
+
+        private static int Count(string s, char c)
+        {
+            int n = 0;
+            foreach (char ch in s)
+            {
+                if (ch == c)
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+
+        public bool Equals(DeviceEndpoint? other) =>
+            other is not null && Port == other.Port && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase);
+
+        public override bool Equals(object? obj) => Equals(obj as DeviceEndpoint);
+
+        public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Host) ^ Port;
+
+        public override string ToString() => ComputerName;
+    }
+}

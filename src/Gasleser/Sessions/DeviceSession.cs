@@ -1,0 +1,219 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Gasleser.Sessions
+{
+    /// <summary>
+    /// The one place that knows when a device may next be asked. One per device endpoint, shared by
+    /// every cmdlet and runspace in the process (see <see cref="SessionRegistry"/>). Requests to the
+    /// device go through <see cref="ReadAsync"/> one at a time, each starting no sooner than
+    /// <see cref="Spacing"/> after the previous exchange ended.
+    /// </summary>
+    public sealed class DeviceSession
+    {
+        /// <summary>The vendor's documented limit: one request every 10 seconds per device.</summary>
+        public static readonly TimeSpan DeviceLimit = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// Added to the device limit, counted from the end of the previous exchange: the device counts
+        /// from its own clock, and the official Home Assistant integration, polling at exactly 10 s,
+        /// still gets a 429 every few minutes.
+        /// </summary>
+        public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(0.5);
+
+        public static TimeSpan Spacing => DeviceLimit + SafetyMargin;
+
+        /// <summary>How often a 429 caused by another client is waited out before giving up with RateLimited.</summary>
+        public const int RetriesOnRateLimit = 2;
+
+        private readonly SemaphoreSlim _turn = new SemaphoreSlim(1, 1);
+        private readonly object _state = new object();
+        private DateTimeOffset? _lastRequest;
+        private DateTimeOffset? _nextAllowed;
+        private GasleserReading? _lastReading;
+        private DateTimeOffset? _lastReadingAt;
+        private long _requests;
+        private long _rateLimitedAnswers;
+
+        internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock)
+        {
+            Endpoint = endpoint;
+            _clock = clock;
+        }
+
+        private readonly Func<ISessionClock> _clock;
+
+        public DeviceEndpoint Endpoint { get; }
+
+        private ISessionClock Clock => _clock();
+
+        /// <summary>When the last request to the device started (session clock, UTC).</summary>
+        public DateTimeOffset? LastRequest { get { lock (_state) { return _lastRequest; } } }
+
+        /// <summary>The earliest time the next request may start (session clock, UTC); null before the first.</summary>
+        public DateTimeOffset? NextAllowed { get { lock (_state) { return _nextAllowed; } } }
+
+        /// <summary>The last good reading, and when it arrived (session clock).</summary>
+        public GasleserReading? LastReading { get { lock (_state) { return _lastReading; } } }
+
+        public DateTimeOffset? LastReadingAt { get { lock (_state) { return _lastReadingAt; } } }
+
+        /// <summary>Requests sent to the device by this process.</summary>
+        public long Requests => Interlocked.Read(ref _requests);
+
+        /// <summary>429 answers the device gave this process.</summary>
+        public long RateLimitedAnswers => Interlocked.Read(ref _rateLimitedAnswers);
+
+        /// <summary>
+        /// Returns a reading: from the cache when <paramref name="maxAge"/> allows, otherwise by asking
+        /// the device once its slot has come (waiting for it unless <paramref name="noWait"/>).
+        /// </summary>
+        public async Task<GasleserReading> ReadAsync(
+            TimeSpan timeout,
+            TimeSpan? maxAge,
+            bool noWait,
+            Action<string>? verbose,
+            CancellationToken cancellationToken)
+        {
+            string name = Endpoint.ComputerName;
+            if (TryGetCached(maxAge, out GasleserReading? cached))
+            {
+                verbose?.Invoke($"{name}: answered from the session's reading of {Age(cached!)} ago (within -MaxAge).");
+                return cached!;
+            }
+
+            if (!_turn.Wait(0))
+            {
+                if (noWait)
+                {
+                    throw RateLimited($"{name} is being asked by another command in this process right now; -NoWait does not wait for it.");
+                }
+
+                verbose?.Invoke($"{name}: waiting for another request to the same device to finish.");
+                await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                // Whoever held the turn may have just fetched a reading fresh enough for this caller.
+                if (TryGetCached(maxAge, out cached))
+                {
+                    return cached!;
+                }
+
+                for (int attempt = 0; ; attempt++)
+                {
+                    await WaitForSlotAsync(noWait, verbose, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await ExchangeAsync(timeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DeviceBusyException busy)
+                    {
+                        Interlocked.Increment(ref _rateLimitedAnswers);
+                        TimeSpan window = busy.RetryAfter > Spacing ? busy.RetryAfter.Value : Spacing;
+                        lock (_state)
+                        {
+                            _nextAllowed = Clock.UtcNow + window;
+                        }
+
+                        if (attempt >= RetriesOnRateLimit || noWait)
+                        {
+                            throw RateLimited(
+                                $"{name} answered 429 Too Many Requests {attempt + 1} time(s): another client is polling it. Wait 10 s and try again.");
+                        }
+
+                        verbose?.Invoke($"{name}: answered 429 Too Many Requests (another client is polling it); waiting its {Seconds(window)} s window, then retrying ({attempt + 1} of {RetriesOnRateLimit}).");
+                    }
+                }
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+
+        private async Task WaitForSlotAsync(bool noWait, Action<string>? verbose, CancellationToken cancellationToken)
+        {
+            DateTimeOffset? next = NextAllowed;
+            TimeSpan wait = next.HasValue ? next.Value - Clock.UtcNow : TimeSpan.Zero;
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (noWait)
+            {
+                throw RateLimited($"{Endpoint.ComputerName} may next be asked at {next!.Value.ToLocalTime():HH:mm:ss} (in {Seconds(wait)} s); -NoWait does not wait.");
+            }
+
+            verbose?.Invoke($"{Endpoint.ComputerName}: waiting {Seconds(wait)} s for the device's slot: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {LastRequest?.ToLocalTime():HH:mm:ss}.");
+            await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            lock (_state)
+            {
+                _lastRequest = Clock.UtcNow;
+            }
+
+            Interlocked.Increment(ref _requests);
+            try
+            {
+                GasleserReading reading = await DeviceClient.GetReadingAsync(Endpoint, timeout, cancellationToken).ConfigureAwait(false);
+                lock (_state)
+                {
+                    _lastReading = reading;
+                    _lastReadingAt = Clock.UtcNow;
+                }
+
+                return reading;
+            }
+            finally
+            {
+                // Whatever the outcome, the request may have reached the device: the next one waits its turn.
+                lock (_state)
+                {
+                    DateTimeOffset earliest = Clock.UtcNow + Spacing;
+                    if (_nextAllowed == null || _nextAllowed < earliest)
+                    {
+                        _nextAllowed = earliest;
+                    }
+                }
+            }
+        }
+
+        private bool TryGetCached(TimeSpan? maxAge, out GasleserReading? reading)
+        {
+            reading = null;
+            if (maxAge == null)
+            {
+                return false;
+            }
+
+            lock (_state)
+            {
+                if (_lastReading != null && Clock.UtcNow - _lastReadingAt!.Value <= maxAge.Value)
+                {
+                    reading = _lastReading.AsCached();
+                }
+            }
+
+            return reading != null;
+        }
+
+        private string Age(GasleserReading reading)
+        {
+            DateTimeOffset? at = LastReadingAt;
+            return at.HasValue ? Seconds(Clock.UtcNow - at.Value) + " s" : "?";
+        }
+
+        private GasleserRateLimitedException RateLimited(string message) =>
+            new GasleserRateLimitedException(message, Endpoint.ComputerName, NextAllowed);
+
+        private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+    }
+}

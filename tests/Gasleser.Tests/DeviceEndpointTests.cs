@@ -1,0 +1,74 @@
+using Xunit;
+
+namespace Gasleser.Tests;
+
+/// <summary>The address forms users type, and what each one means.</summary>
+public sealed class DeviceEndpointTests
+{
+    [Theory]
+    [InlineData("192.168.2.132", "192.168.2.132", 80, "192.168.2.132")]
+    [InlineData(" 192.168.2.132 ", "192.168.2.132", 80, "192.168.2.132")]
+    [InlineData("192.168.2.132:8080", "192.168.2.132", 8080, "192.168.2.132:8080")]
+    [InlineData("192.168.2.132:80", "192.168.2.132", 80, "192.168.2.132")]
+    [InlineData("gasleser.local", "gasleser.local", 80, "gasleser.local")]
+    [InlineData("Gas-4224559459.LOCAL", "gas-4224559459.local", 80, "gas-4224559459.local")]
+    [InlineData("gasleser.local:8081", "gasleser.local", 8081, "gasleser.local:8081")]
+    [InlineData("http://192.168.2.132/", "192.168.2.132", 80, "192.168.2.132")]
+    [InlineData("HTTP://192.168.2.132:81", "192.168.2.132", 81, "192.168.2.132:81")]
+    [InlineData("http://192.168.2.132/v1/data", "192.168.2.132", 80, "192.168.2.132")]
+    [InlineData("[fe80::1]:80", "fe80::1", 80, "[fe80::1]")]
+    [InlineData("[FE80::0001]:8080", "fe80::1", 8080, "[fe80::1]:8080")]
+    [InlineData("fe80::1", "fe80::1", 80, "[fe80::1]")]
+    [InlineData("http://[fe80::1]/", "fe80::1", 80, "[fe80::1]")]
+    public void Accepted_forms_normalise_to_one_endpoint(string input, string host, int port, string computerName)
+    {
+        DeviceEndpoint endpoint = DeviceEndpoint.Parse(input);
+
+        Assert.Equal(host, endpoint.Host);
+        Assert.Equal(port, endpoint.Port);
+        Assert.Equal(computerName, endpoint.ComputerName);
+    }
+
+    [Fact]
+    public void The_port_parameter_applies_only_when_the_address_names_none()
+    {
+        Assert.Equal(8080, DeviceEndpoint.Parse("192.168.2.132", 8080).Port);
+        Assert.Equal(81, DeviceEndpoint.Parse("192.168.2.132:81", 8080).Port);
+    }
+
+    [Fact]
+    public void Spellings_of_one_device_share_one_endpoint()
+    {
+        Assert.Equal(DeviceEndpoint.Parse("http://192.168.2.132/"), DeviceEndpoint.Parse("192.168.2.132:80"));
+        Assert.Equal(DeviceEndpoint.Parse("GASLESER.local"), DeviceEndpoint.Parse("gasleser.local."));
+        Assert.NotEqual(DeviceEndpoint.Parse("192.168.2.132"), DeviceEndpoint.Parse("192.168.2.132:8080"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("banana!")]
+    [InlineData("192.168.2")]
+    [InlineData("10.1")]
+    [InlineData("0x0a.0.0.1")]
+    [InlineData("192.168.2.256")]
+    [InlineData("192.168.2.132:")]
+    [InlineData("192.168.2.132:http")]
+    [InlineData("192.168.2.132:65536")]
+    [InlineData("ftp://192.168.2.132")]
+    [InlineData("https://192.168.2.132")]
+    [InlineData("http://192.168.2.132/index.html")]
+    [InlineData("[fe80::1")]
+    [InlineData("[192.168.2.132]:80")]
+    [InlineData("fe80::1:80:zz")]
+    [InlineData("-gasleser.local")]
+    [InlineData("gas leser")]
+    public void Anything_else_is_InvalidAddress_with_the_accepted_forms(string input)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Equal("Gasleser.InvalidAddress", error.ErrorId);
+        Assert.Contains(GasleserInvalidAddressException.AcceptedForms, error.Message);
+        Assert.Equal(input, error.ComputerName);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Gasleser.Sessions;
+using Gasleser.Simulator;
+
+namespace Gasleser.Tests;
+
+/// <summary>
+/// A test's simulated devices, each on a loopback address of its own (127.77.x.y), all on one clock:
+/// a <see cref="VirtualClock"/> installed as the sessions' clock, or the wall clock for real-time tests.
+/// Disposing stops the devices and restores the wall clock.
+/// </summary>
+internal sealed class SimulatedDevices : IDisposable
+{
+    private static int _nextAddress = 1;
+    private readonly List<DeviceServer> _servers = new();
+
+    public SimulatedDevices(bool realTime = false)
+    {
+        if (!realTime)
+        {
+            Clock = new VirtualClock();
+            SessionRegistry.Clock = Clock;
+        }
+        else
+        {
+            SessionRegistry.Clock = SystemSessionClock.Instance;
+        }
+    }
+
+    /// <summary>The virtual clock, or null in a real-time test.</summary>
+    public VirtualClock? Clock { get; }
+
+    public DateTimeOffset Now => Clock?.UtcNow ?? DateTimeOffset.UtcNow;
+
+    /// <summary>A loopback address no other test uses, so each test starts with fresh sessions.</summary>
+    public static IPAddress NextLoopbackAddress()
+    {
+        int n = Interlocked.Increment(ref _nextAddress);
+        return new IPAddress(new byte[] { 127, 77, (byte)(n / 250), (byte)(1 + n % 250) });
+    }
+
+    public DeviceServer Start(DeviceFault fault = DeviceFault.None, string? deviceId = null, double initialTotal = 12345.8)
+    {
+        var device = new SimulatedDevice(deviceId ?? "GAS_" + (4224559000 + _servers.Count), initialTotal, () => Now) { Fault = fault };
+        var server = new DeviceServer(device, NextLoopbackAddress());
+        _servers.Add(server);
+        return server;
+    }
+
+    public void Dispose()
+    {
+        foreach (DeviceServer server in _servers)
+        {
+            server.Dispose();
+        }
+
+        SessionRegistry.Clock = SystemSessionClock.Instance;
+        Clock?.Dispose();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Gasleser.Sessions;
+
+namespace Gasleser.Tests;
+
+/// <summary>
+/// A session clock the tests control. With <see cref="AutoAdvance"/> it jumps to the next waiter's due
+/// time as soon as nothing new has happened for a few real milliseconds, so a 10 s window passes in
+/// milliseconds; without it, time moves only by <see cref="Advance"/>.
+/// </summary>
+internal sealed class VirtualClock : ISessionClock, IDisposable
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(5);
+    private readonly object _lock = new();
+    private readonly List<(DateTimeOffset Due, TaskCompletionSource Done)> _waiters = new();
+    private readonly Stopwatch _sinceChange = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+    private DateTimeOffset _now;
+
+    public VirtualClock(DateTimeOffset? start = null)
+    {
+        _now = start ?? new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+        _ = Task.Run(PumpAsync);
+    }
+
+    public bool AutoAdvance { get; set; } = true;
+
+    public DateTimeOffset UtcNow { get { lock (_lock) { return _now; } } }
+
+    /// <summary>How many waits are pending (a cmdlet waiting for its slot shows here).</summary>
+    public int Waiters { get { lock (_lock) { return _waiters.Count; } } }
+
+    public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _waiters.Add((_now + delay, done));
+            _sinceChange.Restart();
+        }
+
+        cancellationToken.Register(() =>
+        {
+            lock (_lock)
+            {
+                _waiters.RemoveAll(w => w.Done == done);
+            }
+
+            done.TrySetCanceled(cancellationToken);
+        });
+        return done.Task;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (_lock)
+        {
+            _now += by;
+        }
+
+        Release();
+    }
+
+    private async Task PumpAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+            if (!AutoAdvance)
+            {
+                continue;
+            }
+
+            lock (_lock)
+            {
+                if (_waiters.Count == 0 || _sinceChange.Elapsed < Quiet)
+                {
+                    continue;
+                }
+
+                DateTimeOffset next = _waiters.Min(w => w.Due);
+                if (next > _now)
+                {
+                    _now = next;
+                }
+
+                _sinceChange.Restart();
+            }
+
+            Release();
+        }
+    }
+
+    private void Release()
+    {
+        List<TaskCompletionSource> due;
+        lock (_lock)
+        {
+            due = _waiters.Where(w => w.Due <= _now).Select(w => w.Done).ToList();
+            _waiters.RemoveAll(w => w.Due <= _now);
+        }
+
+        foreach (TaskCompletionSource done in due)
+        {
+            done.TrySetResult();
+        }
+    }
+
+    public void Dispose() => _stop.Cancel();
+}
