@@ -6,7 +6,7 @@ using Xunit;
 namespace Gasleser.Tests;
 
 /// <summary>Get-GasleserReading, driven through the PowerShell engine against simulated devices on a virtual clock.</summary>
-public sealed class GetGasleserReadingTests : IDisposable
+public sealed class GetGasleserReadingTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly SimulatedDevices _devices = new();
     private readonly ModuleShell _shell = new();
@@ -111,7 +111,9 @@ public sealed class GetGasleserReadingTests : IDisposable
             IReadOnlyList<DeviceRequest> seen = device.Device.Requests;
             Assert.Equal(runspaces * readsEach, seen.Count);
             Assert.Equal(0, device.Device.RateLimitedCount);
-            TimeSpan smallestGap = seen.Zip(seen.Skip(1), (a, b) => b.Arrival - a.Arrival).Min();
+            var gaps = seen.Zip(seen.Skip(1), (a, b) => b.Arrival - a.Arrival).ToList();
+            output.WriteLine("gaps the device saw (s): " + string.Join(" ", gaps.Select(g => g.TotalSeconds.ToString("0.000"))));
+            TimeSpan smallestGap = gaps.Min();
             Assert.True(smallestGap >= TimeSpan.FromSeconds(10), $"smallest gap the device saw: {smallestGap}");
         }
         finally
