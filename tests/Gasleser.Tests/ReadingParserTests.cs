@@ -71,6 +71,16 @@ public sealed class ReadingParserTests
     }
 
     [Fact]
+    public void A_string_that_is_not_UTF8_is_InvalidResponse()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":1}""");
+        body[15] = 0xBB; // inside "GAS_1"
+
+        var error = Assert.Throws<GasleserInvalidResponseException>(() => ReadingParser.Parse(body, body.Length, "192.168.2.132"));
+        Assert.Contains("not UTF-8", error.Message);
+    }
+
+    [Fact]
     public void Deeply_nested_answers_are_refused_not_recursed_into()
     {
         string deep = "{\"device_id\":\"GAS_1\",\"x\":" + new string('[', 100) + new string(']', 100) + "}";

@@ -28,30 +28,42 @@ namespace Gasleser
 
             using (document)
             {
-                JsonElement root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
+                try
                 {
-                    throw Invalid($"the answer is not a JSON object: {Excerpt(body, length)}", computerName);
+                    return Read(document.RootElement, body, length, computerName);
                 }
-
-                string deviceId = RequiredString(root, "device_id", computerName, body, length);
-                if (deviceId.Trim().Length == 0)
+                catch (InvalidOperationException ex)
                 {
-                    throw Invalid("the answer's device_id is empty", computerName);
+                    // System.Text.Json checks a string's UTF-8 only when it is read.
+                    throw Invalid($"the answer holds text that is not UTF-8: {Excerpt(body, length)}", computerName, ex);
                 }
-
-                return new GasleserReading
-                {
-                    ComputerName = computerName,
-                    DeviceId = deviceId,
-                    Timestamp = ParseTimestamp(root, computerName, body, length),
-                    TotalConsumption = RequiredTotal(root, computerName, body, length),
-                    CurrentFlowRate = OptionalDouble(root, "current_flow_rate"),
-                    PulseCount = OptionalLong(root, "count"),
-                    SignalStrength = OptionalInt(root, "signal_strength"),
-                    Rssi = OptionalInt(root, "rssi"),
-                };
             }
+        }
+
+        private static GasleserReading Read(JsonElement root, byte[] body, int length, string computerName)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"the answer is not a JSON object: {Excerpt(body, length)}", computerName);
+            }
+
+            string deviceId = RequiredString(root, "device_id", computerName, body, length);
+            if (deviceId.Trim().Length == 0)
+            {
+                throw Invalid("the answer's device_id is empty", computerName);
+            }
+
+            return new GasleserReading
+            {
+                ComputerName = computerName,
+                DeviceId = deviceId,
+                Timestamp = ParseTimestamp(root, computerName, body, length),
+                TotalConsumption = RequiredTotal(root, computerName, body, length),
+                CurrentFlowRate = OptionalDouble(root, "current_flow_rate"),
+                PulseCount = OptionalLong(root, "count"),
+                SignalStrength = OptionalInt(root, "signal_strength"),
+                Rssi = OptionalInt(root, "rssi"),
+            };
         }
 
         private static string RequiredString(JsonElement root, string name, string computerName, byte[] body, int length)

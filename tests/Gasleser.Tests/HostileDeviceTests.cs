@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Xunit;
+
+namespace Gasleser.Tests;
+
+/// <summary>
+/// Devices that misbehave at the HTTP level, served by a raw socket: each case ends in a clean
+/// Timeout, Unreachable or InvalidResponse within the timeout, reading no more than the body cap.
+/// </summary>
+public sealed class HostileDeviceTests : IDisposable
+{
+    private const int TimeoutSec = 2;
+    private readonly SimulatedDevices _devices = new(); // installs a virtual session clock: no 10 s waits between cases
+    private readonly ModuleShell _shell = new();
+
+    public void Dispose()
+    {
+        _shell.Dispose();
+        _devices.Dispose();
+    }
+
+    private static readonly string Json = """{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":12345.8,"current_flow_rate":0.0}""";
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        { "trickle", "Gasleser.Timeout", "did not answer within" },
+        { "endless-chunked", "Gasleser.InvalidResponse", "larger than 64 KiB" },
+        { "endless-unframed", "Gasleser.InvalidResponse", "larger than 64 KiB" },
+        { "content-length-longer-then-close", "Gasleser.InvalidResponse", "shorter than its Content-Length" },
+        { "content-length-longer-then-hold", "Gasleser.Timeout", "did not answer within" },
+        { "content-length-shorter", "Gasleser.InvalidResponse", "not JSON" },
+        { "content-length-huge", "Gasleser.InvalidResponse", "larger than 64 KiB" },
+        { "header-flood", "Gasleser.InvalidResponse", "headers are larger" },
+        { "reset-mid-body", "Gasleser.Unreachable", "reset" },
+        { "non-utf8", "Gasleser.InvalidResponse", "not JSON" },
+        { "empty-200", "Gasleser.InvalidResponse", "not JSON" },
+        { "gzip", "Gasleser.InvalidResponse", "'gzip'-encoded" },
+        { "not-http", "Gasleser.InvalidResponse", "did not answer in HTTP" },
+        { "bad-chunk-size", "Gasleser.InvalidResponse", "bad chunk size" },
+        { "accept-and-close", "Gasleser.Unreachable", "without answering" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_hostile_answer_ends_in_a_clean_error_within_the_timeout(string behaviour, string errorId, string messagePart)
+    {
+        await using var server = new HostileServer(behaviour);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var stopwatch = Stopwatch.StartNew();
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {server.Address} -TimeoutSec {TimeoutSec}");
+
+        stopwatch.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Readings);
+        Assert.Equal(new[] { errorId }, result.ErrorIds);
+        Assert.Contains(messagePart, result.Errors[0].Exception.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(TimeoutSec + 1.5), $"took {stopwatch.Elapsed}");
+        Assert.Equal(1, server.Connections);
+        // The server offers megabytes in the endless cases; the module reads up to its cap and stops.
+        Assert.True(allocated < 8 * 1024 * 1024, $"allocated {allocated / 1024} KiB");
+    }
+
+    [Fact]
+    public async Task Bytes_past_the_declared_length_are_ignored_and_a_chunked_answer_is_read()
+    {
+        await using var extra = new HostileServer("content-length-then-garbage");
+        await using var chunked = new HostileServer("chunked-ok");
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {extra.Address}, {chunked.Address}");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Readings.Count());
+        Assert.All(result.Readings, r => Assert.Equal(12345.8, r.TotalConsumption));
+    }
+
+    /// <summary>A one-connection-at-a-time server that answers every request with one kind of misbehaviour.</summary>
+    private sealed class HostileServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private readonly string _behaviour;
+        private int _connections;
+
+        public HostileServer(string behaviour)
+        {
+            _behaviour = behaviour;
+            _listener = new TcpListener(SimulatedDevices.NextLoopbackAddress(), 0);
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public string Address => ((IPEndPoint)_listener.LocalEndpoint).ToString();
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        private async Task LoopAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Socket client;
+                try
+                {
+                    client = await _listener.AcceptSocketAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _connections);
+                _ = Task.Run(() => ServeAsync(client));
+            }
+        }
+
+        private async Task ServeAsync(Socket client)
+        {
+            CancellationToken token = _stop.Token;
+            using (client)
+            {
+                try
+                {
+                    var stream = new NetworkStream(client);
+                    var request = new byte[4096];
+                    _ = await stream.ReadAsync(request, token); // one read holds the whole small request
+                    await BehaveAsync(client, stream, token);
+                }
+                catch (Exception)
+                {
+                    // The module hung up on us, as it should.
+                }
+            }
+        }
+
+        private async Task BehaveAsync(Socket client, NetworkStream stream, CancellationToken token)
+        {
+            async Task Send(string text) => await stream.WriteAsync(Encoding.UTF8.GetBytes(text), token);
+            async Task Hold() => await Task.Delay(Timeout.Infinite, token);
+            string head200 = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+            byte[] megabyte = Encoding.ASCII.GetBytes(new string('x', 1024 * 1024));
+
+            switch (_behaviour)
+            {
+                case "trickle":
+                    foreach (char c in head200 + $"Content-Length: {Json.Length}\r\n\r\n" + Json)
+                    {
+                        await Send(c.ToString());
+                        await Task.Delay(1000, token);
+                    }
+
+                    break;
+                case "endless-chunked":
+                    await Send(head200 + "Transfer-Encoding: chunked\r\n\r\n");
+                    while (true)
+                    {
+                        await Send("100000\r\n");
+                        await stream.WriteAsync(megabyte, token);
+                        await Send("\r\n");
+                    }
+                case "endless-unframed":
+                    await Send(head200 + "\r\n{\"device_id\":\"");
+                    while (true)
+                    {
+                        await stream.WriteAsync(megabyte, token);
+                    }
+                case "content-length-longer-then-close":
+                    await Send(head200 + $"Content-Length: {Json.Length + 100}\r\n\r\n" + Json);
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "content-length-longer-then-hold":
+                    await Send(head200 + $"Content-Length: {Json.Length + 100}\r\n\r\n" + Json);
+                    await Hold();
+                    break;
+                case "content-length-shorter":
+                    await Send(head200 + $"Content-Length: {Json.Length / 2}\r\n\r\n" + Json);
+                    await Hold();
+                    break;
+                case "content-length-huge":
+                    await Send(head200 + "Content-Length: 10000000000\r\n\r\n");
+                    while (true)
+                    {
+                        await stream.WriteAsync(megabyte, token);
+                    }
+                case "header-flood":
+                    await Send(head200);
+                    while (true)
+                    {
+                        await Send("X-Flood: " + new string('y', 1000) + "\r\n");
+                    }
+                case "reset-mid-body":
+                    await Send(head200 + $"Content-Length: {Json.Length}\r\n\r\n" + Json.Substring(0, 20));
+                    await Task.Delay(50, token);
+                    client.LingerState = new LingerOption(true, 0);
+                    client.Close();
+                    break;
+                case "non-utf8":
+                    await Send(head200 + "Content-Length: 6\r\n\r\n");
+                    await stream.WriteAsync(new byte[] { 0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1 }, token);
+                    await Hold();
+                    break;
+                case "empty-200":
+                    await Send(head200 + "Content-Length: 0\r\n\r\n");
+                    await Hold();
+                    break;
+                case "gzip":
+                    await Send(head200 + "Content-Encoding: gzip\r\nContent-Length: 10\r\n\r\n\u001f\u008b\b\0\0\0\0\0\0\u0003");
+                    await Hold();
+                    break;
+                case "not-http":
+                    await Send("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+                    await Hold();
+                    break;
+                case "bad-chunk-size":
+                    await Send(head200 + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + Json + "\r\n0\r\n\r\n");
+                    await Hold();
+                    break;
+                case "accept-and-close":
+                    client.Shutdown(SocketShutdown.Both);
+                    break;
+                case "content-length-then-garbage":
+                    await Send(head200 + $"Content-Length: {Json.Length}\r\n\r\n" + Json + "GARBAGE");
+                    await Hold();
+                    break;
+                case "chunked-ok":
+                    await Send(head200 + "Transfer-Encoding: chunked\r\n\r\n");
+                    await Send($"{10:x}\r\n{Json.Substring(0, 10)}\r\n");
+                    await Task.Delay(20, token);
+                    await Send($"{Json.Length - 10:x};ext=1\r\n{Json.Substring(10)}\r\n0\r\n\r\n");
+                    await Hold();
+                    break;
+                default:
+                    throw new ArgumentException(_behaviour);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            await _loop;
+        }
+    }
+}
