@@ -37,13 +37,15 @@ namespace Gasleser.Sessions
         private long _requests;
         private long _rateLimitedAnswers;
 
-        internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock)
+        internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock, MachineWideSlot? machineWide)
         {
             Endpoint = endpoint;
             _clock = clock;
+            _machineWide = machineWide;
         }
 
         private readonly Func<ISessionClock> _clock;
+        private readonly MachineWideSlot? _machineWide;
 
         public DeviceEndpoint Endpoint { get; }
 
@@ -106,9 +108,10 @@ namespace Gasleser.Sessions
                 for (int attempt = 0; ; attempt++)
                 {
                     await WaitForSlotAsync(noWait, verbose, cancellationToken).ConfigureAwait(false);
+                    await ClaimMachineWideSlotAsync(timeout, noWait, verbose, cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        return await ExchangeAsync(timeout, cancellationToken).ConfigureAwait(false);
+                        return await ExchangeAsync(timeout, verbose, cancellationToken).ConfigureAwait(false);
                     }
                     catch (DeviceBusyException busy)
                     {
@@ -118,6 +121,8 @@ namespace Gasleser.Sessions
                         {
                             _nextAllowed = Clock.UtcNow + window;
                         }
+
+                        _machineWide?.Release(_nextAllowed.Value, verbose);
 
                         if (attempt >= RetriesOnRateLimit || noWait)
                         {
@@ -153,7 +158,31 @@ namespace Gasleser.Sessions
             await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        // Other processes on this machine (a scheduled task, another shell) keep their own sessions;
+        // the slot file is where they meet.
+        private async Task ClaimMachineWideSlotAsync(TimeSpan timeout, bool noWait, Action<string>? verbose, CancellationToken cancellationToken)
+        {
+            while (_machineWide != null)
+            {
+                DateTimeOffset now = Clock.UtcNow;
+                DateTimeOffset? busyUntil = _machineWide.TryClaim(now, now + timeout + Spacing, verbose);
+                if (busyUntil == null)
+                {
+                    return;
+                }
+
+                TimeSpan wait = busyUntil.Value - now;
+                if (noWait)
+                {
+                    throw RateLimited($"{Endpoint.ComputerName} was asked by another process on this machine; it may next be asked at {busyUntil.Value.ToLocalTime():HH:mm:ss} (in {Seconds(wait)} s). -NoWait does not wait.");
+                }
+
+                verbose?.Invoke($"{Endpoint.ComputerName}: another process on this machine asked the device; waiting {Seconds(wait)} s for its slot.");
+                await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, Action<string>? verbose, CancellationToken cancellationToken)
         {
             lock (_state)
             {
@@ -175,6 +204,7 @@ namespace Gasleser.Sessions
             finally
             {
                 // Whatever the outcome, the request may have reached the device: the next one waits its turn.
+                DateTimeOffset next;
                 lock (_state)
                 {
                     DateTimeOffset earliest = Clock.UtcNow + Spacing;
@@ -182,7 +212,11 @@ namespace Gasleser.Sessions
                     {
                         _nextAllowed = earliest;
                     }
+
+                    next = _nextAllowed.Value;
                 }
+
+                _machineWide?.Release(next, verbose);
             }
         }
 

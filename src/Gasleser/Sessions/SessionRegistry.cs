@@ -25,8 +25,33 @@ namespace Gasleser.Sessions
             set => _clock = value ?? SystemSessionClock.Instance;
         }
 
+        private static volatile string? _machineWideDirectory = DefaultMachineWideDirectory();
+
+        /// <summary>
+        /// Where the per-device slot files that keep spacing across processes live: a folder of the
+        /// user's temporary directory by default; null turns machine-wide spacing off. Applies to
+        /// sessions created after the change.
+        /// </summary>
+        public static string? MachineWideDirectory
+        {
+            get => _machineWideDirectory;
+            set => _machineWideDirectory = value;
+        }
+
         public static DeviceSession Get(DeviceEndpoint endpoint) =>
-            Sessions.GetOrAdd(endpoint, e => new DeviceSession(e, () => _clock));
+            Sessions.GetOrAdd(endpoint, e => new DeviceSession(
+                e, () => _clock, _machineWideDirectory is string directory ? new MachineWideSlot(directory, e) : null));
+
+        private static string DefaultMachineWideDirectory()
+        {
+            string user = Environment.UserName;
+            foreach (char c in System.IO.Path.GetInvalidFileNameChars())
+            {
+                user = user.Replace(c, '_');
+            }
+
+            return System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gasleser-" + user);
+        }
 
         /// <summary>The sessions known so far, in no particular order.</summary>
         public static IReadOnlyCollection<DeviceSession> All => (IReadOnlyCollection<DeviceSession>)Sessions.Values;

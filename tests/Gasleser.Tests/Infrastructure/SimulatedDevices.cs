@@ -14,8 +14,12 @@ internal sealed class SimulatedDevices : IDisposable
     private static int _nextAddress = 1;
     private readonly List<DeviceServer> _servers = new();
 
+    /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
+    public static readonly string SlotDirectory = Path.Combine(Path.GetTempPath(), "gasleser-tests-" + Environment.ProcessId);
+
     public SimulatedDevices(bool realTime = false)
     {
+        SessionRegistry.MachineWideDirectory = SlotDirectory;
         if (!realTime)
         {
             Clock = new VirtualClock();

@@ -32,3 +32,10 @@ internal static class StagedModule
             name.Name == "Gasleser" ? context.LoadFromAssemblyPath(System.IO.Path.Combine(Directory, "Gasleser.dll")) : null;
     }
 }
+
+/// <summary>The path of the second-host program (tests/Gasleser.TestHost), written in at build time.</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class TestHostAttribute(string path) : Attribute
+{
+    public string Path { get; } = path;
+}

@@ -1,0 +1,29 @@
+using System;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+// usage: Gasleser.TestHost <module manifest> <command line>
+// Imports the module as a user's shell does, runs the command line, prints each output object and
+// each error as "output: …" / "error: <FullyQualifiedErrorId>", and exits 0.
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: Gasleser.TestHost <module manifest> <command line>");
+    return 2;
+}
+
+using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+runspace.Open();
+using PowerShell ps = PowerShell.Create();
+ps.Runspace = runspace;
+ps.AddScript($"Import-Module '{args[0]}' -ErrorAction Stop; {args[1]}");
+foreach (PSObject? item in ps.Invoke())
+{
+    Console.WriteLine("output: " + item);
+}
+
+foreach (ErrorRecord error in ps.Streams.Error)
+{
+    Console.WriteLine("error: " + error.FullyQualifiedErrorId + " " + error);
+}
+
+return 0;
