@@ -17,8 +17,12 @@ namespace Gasleser.Sessions
     internal sealed class MachineWideSlot
     {
         private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(1);
+
+        // After a failure the file is left alone for a while, so that a stuck lock costs one wait, not one per request.
+        private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMinutes(1);
         private readonly string _path;
         private bool _warned;
+        private DateTime _pausedUntil;
 
         public MachineWideSlot(string directory, DeviceEndpoint endpoint)
         {
@@ -59,6 +63,11 @@ namespace Gasleser.Sessions
 
         private void Update(Action<string>? verbose, Func<DateTimeOffset?, DateTimeOffset?> change)
         {
+            if (DateTime.UtcNow < _pausedUntil)
+            {
+                return;
+            }
+
             try
             {
                 using FileStream file = OpenLocked();
@@ -78,6 +87,7 @@ namespace Gasleser.Sessions
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
             {
+                _pausedUntil = DateTime.UtcNow + PauseAfterFailure;
                 if (!_warned)
                 {
                     _warned = true;
