@@ -25,9 +25,9 @@ namespace Gasleser.Commands
             Interlocked.Increment(ref _running);
             Task.Run(() => work(_stop.Token)).ContinueWith(task =>
             {
-                if (task.IsFaulted && !_stop.IsCancellationRequested)
+                // Reading Exception observes it, also when Ctrl+C made the failure moot.
+                if (task.Exception?.GetBaseException() is Exception error && !_stop.IsCancellationRequested)
                 {
-                    Exception error = task.Exception!.GetBaseException();
                     Post(() => cmdlet.WriteError(error is GasleserException known
                         ? known.ToErrorRecord()
                         : new ErrorRecord(error, "Gasleser.UnexpectedError", ErrorCategory.NotSpecified, target)));
