@@ -208,6 +208,22 @@ public sealed class MeasureGasleserUsageTests : IDisposable
         Assert.Empty(Rows(price));
     }
 
+    [Fact]
+    public void The_module_exports_the_command_and_ships_its_time_zone_table_and_view()
+    {
+        Assert.True(File.Exists(Path.Combine(StagedModule.Directory, "TimeZoneConverter.dll")));
+        Assert.True(File.Exists(Path.Combine(StagedModule.Directory, "Gasleser.Usage.format.ps1xml")));
+
+        // (The hosted engine has no Format-Table: the view is checked by what it is keyed on and shows.)
+        string view = File.ReadAllText(Path.Combine(StagedModule.Directory, "Gasleser.Usage.format.ps1xml"));
+        Assert.Contains("<TypeName>Gasleser.GasleserUsage</TypeName>", view);
+        Assert.Contains("Consumption (m³)", view);
+        Assert.Contains("Energy (kWh)", view);
+
+        ShellResult result = _shell.Run("(Get-Command Measure-GasleserUsage).ModuleName; (Get-Module Gasleser).ExportedCmdlets.Keys -contains 'Measure-GasleserUsage'");
+        Assert.Equal(new object[] { "Gasleser", true }, result.Output.Select(o => o.BaseObject));
+    }
+
     /// <summary>What Export-Csv writes in a culture: each value's ToString() in that culture, quoted.</summary>
     private static string ExportCsv(IEnumerable<GasleserReading> readings, CultureInfo culture)
     {
