@@ -8,8 +8,8 @@
     Description          = 'Reads the Gasleser gas-meter device over its local HTTP API (GET /v1/data) and returns typed readings: meter total in m3, flow in m3/h, device time. Keeps the device''s one-request-per-10-seconds limit across every cmdlet and runspace in the process.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Gasleser.format.ps1xml')
-    CmdletsToExport      = @('Get-GasleserReading')
+    FormatsToProcess     = @('Gasleser.format.ps1xml', 'Gasleser.Usage.format.ps1xml')
+    CmdletsToExport      = @('Get-GasleserReading', 'Measure-GasleserUsage')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

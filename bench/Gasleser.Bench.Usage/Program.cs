@@ -1,0 +1,126 @@
+// One year of one-minute readings (525 600) through Measure-GasleserUsage -Per Day in the hosted PowerShell
+// engine, beside the cost of only enumerating the same objects through the pipeline. Prints figures; asserts nothing.
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using System.Runtime.Loader;
+using Gasleser;
+using Gasleser.Bench.Usage;
+
+string moduleDir = typeof(ModuleDirectoryAttribute).Assembly.GetCustomAttribute<ModuleDirectoryAttribute>()!.Path;
+AssemblyLoadContext.Default.Resolving += (context, name) =>
+    name.Name == "Gasleser" ? context.LoadFromAssemblyPath(Path.Combine(moduleDir, "Gasleser.dll")) : null;
+
+const int Minutes = 365 * 24 * 60;
+var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
+var german = CultureInfo.GetCultureInfo("de-DE");
+
+// Lazy sources: the readings are made as the pipeline asks for them, so what stays in memory is what the
+// command keeps, not the input.
+IEnumerable<GasleserReading> LiveReadings()
+{
+    for (int i = 0; i < Minutes; i++)
+    {
+        yield return new GasleserReading
+        {
+            ComputerName = "192.168.2.132",
+            DeviceId = "GAS_2329790123",
+            Timestamp = start.AddMinutes(i),
+            TotalConsumption = Math.Round(10000 + i * 0.0125, 3),
+            CurrentFlowRate = 0.75,
+        };
+    }
+}
+
+// As Import-Csv gives back a log that Export-Csv wrote in de-DE: strings only.
+IEnumerable<PSObject> CsvRows()
+{
+    foreach (GasleserReading r in LiveReadings())
+    {
+        var row = new PSObject();
+        row.Properties.Add(new PSNoteProperty("ComputerName", r.ComputerName));
+        row.Properties.Add(new PSNoteProperty("DeviceId", r.DeviceId));
+        row.Properties.Add(new PSNoteProperty("Timestamp", r.Timestamp.ToString(german)));
+        row.Properties.Add(new PSNoteProperty("TotalConsumption", r.TotalConsumption.ToString(german)));
+        yield return row;
+    }
+}
+
+using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+runspace.Open();
+Invoke(runspace, $"Import-Module '{Path.Combine(moduleDir, "Gasleser.psd1")}' -ErrorAction Stop", null);
+
+Console.WriteLine($"Measure-GasleserUsage benchmark: {Minutes:N0} one-minute readings (one year, one device), hosted PowerShell {typeof(PSObject).Assembly.GetName().Version}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine();
+Console.WriteLine($"{"input",-28} {"pipeline",-56} {"seconds",8} {"rows/s",12} {"out",5} {"peak heap",10}");
+
+foreach (var (label, source) in new (string, Func<object>)[] { ("live GasleserReading", () => LiveReadings()), ("CSV rows (de-DE strings)", () => CsvRows()) })
+{
+    Run(label, "$readings | ForEach-Object { }", source);
+    // Not "| Out-Null": the engine turns that into a discard without enumerating. A compiled filter reading one property instead.
+    Run(label, "$readings | Where-Object DeviceId -eq ''", source);
+    Run(label, "$readings | Measure-GasleserUsage -Per Day -TimeZone Europe/Berlin", source);
+}
+
+Console.WriteLine();
+Console.WriteLine($"process peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MiB");
+Console.WriteLine("peak heap = highest managed heap seen during the run (sampled every 5 ms, garbage included) minus the heap before it;");
+Console.WriteLine("the input is made lazily, so a command that kept every reading would show the year's readings here (>50 MiB).");
+
+void Run(string label, string script, Func<object> source)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    long before = GC.GetTotalMemory(true);
+    long peak = before;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(() =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            long now = GC.GetTotalMemory(false);
+            if (now > peak)
+            {
+                Interlocked.Exchange(ref peak, now);
+            }
+
+            Thread.Sleep(5);
+        }
+    });
+
+    var watch = Stopwatch.StartNew();
+    int output = Invoke(runspace, script, source());
+    watch.Stop();
+    sampling.Cancel();
+    sampler.Wait();
+    Console.WriteLine($"{label,-28} {script.Replace(" -TimeZone Europe/Berlin", ""),-56} {watch.Elapsed.TotalSeconds,8:N2} {Minutes / watch.Elapsed.TotalSeconds,12:N0} {output,5} {(peak - before) / 1048576.0,7:N1} MiB");
+}
+
+static int Invoke(Runspace runspace, string script, object? readings)
+{
+    using PowerShell ps = PowerShell.Create();
+    ps.Runspace = runspace;
+    runspace.SessionStateProxy.SetVariable("readings", readings);
+    ps.AddScript(script);
+    var output = ps.Invoke();
+    if (ps.Streams.Error.Count > 0)
+    {
+        throw new InvalidOperationException(ps.Streams.Error[0].ToString());
+    }
+
+    runspace.SessionStateProxy.SetVariable("readings", null);
+    return output.Count;
+}
+
+namespace Gasleser.Bench.Usage
+{
+    /// <summary>The staged module folder (out/Gasleser/), written into this assembly at build time.</summary>
+    [AttributeUsage(AttributeTargets.Assembly)]
+    public sealed class ModuleDirectoryAttribute(string path) : Attribute
+    {
+        public string Path { get; } = path;
+    }
+}

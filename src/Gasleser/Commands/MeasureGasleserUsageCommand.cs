@@ -1,0 +1,117 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using Gasleser.Usage;
+
+namespace Gasleser.Commands
+{
+    /// <summary>
+    /// Measure-GasleserUsage: m³ (and, with the bill's factors, kWh and cost) per device and hour, day, week
+    /// or month, from readings piped in: live ones from Get-/Watch-GasleserReading or Import-Csv rows of a log.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "GasleserUsage")]
+    [OutputType(typeof(GasleserUsage))]
+    public sealed class MeasureGasleserUsageCommand : PSCmdlet
+    {
+        private UsageMeter? _meter;
+        private PeriodCalendar? _calendar;
+
+        /// <summary>A reading: anything with DeviceId, Timestamp and TotalConsumption (a GasleserReading, an Import-Csv row).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The length of one row: Hour, Day (default), Week (Monday to Monday) or Month, in local time of -TimeZone.</summary>
+        [Parameter(Position = 0)]
+        public UsagePeriod Per { get; set; } = UsagePeriod.Day;
+
+        /// <summary>kWh per m³: the Brennwert on a German bill (≈10–12); on a UK bill the CV in MJ/m³ divided by 3.6.</summary>
+        [Parameter]
+        public double CalorificValue { get; set; }
+
+        /// <summary>The volume correction: the Zustandszahl on a German bill (≈0.95); 1.02264 on a UK bill. Default 1.</summary>
+        [Parameter]
+        public double ConversionFactor { get; set; } = 1.0;
+
+        /// <summary>Price of one kWh, in the bill's currency; adds Cost. Needs -CalorificValue.</summary>
+        [Parameter]
+        public double PricePerKWh { get; set; }
+
+        /// <summary>The time zone whose midnights (and hours, Mondays, 1sts) bound the periods: an IANA id ("Europe/Berlin") or a Windows id ("W. Europe Standard Time"). Default: this machine's.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TimeZone { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            bool calorific = MyInvocation.BoundParameters.ContainsKey(nameof(CalorificValue));
+            bool factor = MyInvocation.BoundParameters.ContainsKey(nameof(ConversionFactor));
+            bool price = MyInvocation.BoundParameters.ContainsKey(nameof(PricePerKWh));
+            if (calorific && !IsPositive(CalorificValue))
+            {
+                Refuse(nameof(CalorificValue), "-CalorificValue must be a positive number of kWh per m³ (a German bill's Brennwert, about 10 to 12; UK: the CV in MJ/m³ divided by 3.6).");
+            }
+
+            if (factor && !IsPositive(ConversionFactor))
+            {
+                Refuse(nameof(ConversionFactor), "-ConversionFactor must be a positive number (a German bill's Zustandszahl, about 0.95; UK: 1.02264).");
+            }
+
+            if (price && (double.IsNaN(PricePerKWh) || double.IsInfinity(PricePerKWh) || PricePerKWh < 0))
+            {
+                Refuse(nameof(PricePerKWh), "-PricePerKWh must be a number of at least 0.");
+            }
+
+            if ((factor || price) && !calorific)
+            {
+                Refuse(nameof(CalorificValue), "-ConversionFactor and -PricePerKWh work on kWh, and kWh need -CalorificValue (kWh per m³, from the gas bill).");
+            }
+
+            TimeZoneInfo zone = TimeZoneInfo.Local;
+            if (TimeZone != null && !TimeZoneResolver.TryResolve(TimeZone, out zone))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"'{TimeZone}' is not a time zone this machine knows.", nameof(TimeZone)),
+                    "Gasleser.InvalidTimeZone", ErrorCategory.InvalidArgument, TimeZone)
+                {
+                    ErrorDetails = new ErrorDetails($"'{TimeZone}' is not a time zone this machine knows.")
+                    {
+                        RecommendedAction = "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.",
+                    },
+                });
+            }
+
+            var conversion = new EnergyConversion(
+                calorific ? CalorificValue : (double?)null, ConversionFactor, price ? PricePerKWh : (double?)null);
+            _calendar = new PeriodCalendar(Per, zone);
+            _meter = new UsageMeter(_calendar, conversion, WriteObject, WriteWarning);
+            WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
+        }
+
+        protected override void ProcessRecord()
+        {
+            UsageReading reading;
+            try
+            {
+                reading = ReadingInput.Read(InputObject, _calendar!, CultureInfo.CurrentCulture);
+            }
+            catch (GasleserInvalidReadingException ex)
+            {
+                WriteError(ex.ToErrorRecord(InputObject));
+                return;
+            }
+
+            _meter!.Add(reading);
+        }
+
+        protected override void EndProcessing() => _meter!.Complete();
+
+        private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
+
+        private void Refuse(string parameter, string message)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException(message, parameter), "Gasleser.InvalidArgument", ErrorCategory.InvalidArgument, parameter));
+        }
+    }
+}

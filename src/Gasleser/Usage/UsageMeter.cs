@@ -1,0 +1,328 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Gasleser.Usage
+{
+    /// <summary>
+    /// Turns meter readings into usage per device and period. Streams: for each device it keeps only the
+    /// readings of the period still open (and the one reading before it, to interpolate at the bound), and
+    /// writes a period's row as soon as that device's input has moved past the period, so memory does not
+    /// grow with the length of a time-sorted log.
+    ///
+    /// Unsorted input: a reading older than the device's newest one is put in its place among the readings
+    /// kept, and from then on that device's rows are held and written at the end (its readings are kept, 16
+    /// bytes each) — so reversed or shuffled input comes out exactly as sorted input does, as long as the
+    /// disorder shows before that device's first row was written. A row once written is never changed: a
+    /// reading that belongs to a period already written is not used, and one warning per device at the end
+    /// says how many and what to do (sort first). Duplicates (same device, same instant) are used once.
+    ///
+    /// How a period's m³ is counted: between two consecutive readings the meter total rises linearly with
+    /// the device timestamps; each period gets the part of that rise that falls in it (Estimated when a
+    /// bound fell strictly between two readings). Usage up to a reading exactly on a bound belongs to the
+    /// period before it. A total that goes down (meter reset) starts a new segment: the drop is not usage,
+    /// what was used between the two readings around it is unknown and not counted, and the period of the
+    /// reading after the drop counts it in Resets. The first and last rows of a device cover only the time
+    /// from its first reading and to its last; periods between two readings with none inside get a row with
+    /// Readings 0 and Estimated true.
+    /// </summary>
+    internal sealed class UsageMeter
+    {
+        private readonly PeriodCalendar _calendar;
+        private readonly EnergyConversion _conversion;
+        private readonly Action<GasleserUsage> _write;
+        private readonly Action<string> _warn;
+        private readonly Dictionary<string, DeviceState> _devices = new Dictionary<string, DeviceState>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<DeviceState> _order = new List<DeviceState>();
+
+        public UsageMeter(PeriodCalendar calendar, EnergyConversion conversion, Action<GasleserUsage> write, Action<string> warn)
+        {
+            _calendar = calendar;
+            _conversion = conversion;
+            _write = write;
+            _warn = warn;
+        }
+
+        /// <summary>Readings held in memory right now, over all devices (for tests and the benchmark).</summary>
+        public int RetainedReadings
+        {
+            get
+            {
+                int count = 0;
+                foreach (DeviceState device in _order)
+                {
+                    count += device.Points.Count;
+                }
+
+                return count;
+            }
+        }
+
+        public void Add(UsageReading reading)
+        {
+            if (!_devices.TryGetValue(reading.DeviceId, out DeviceState? device))
+            {
+                device = new DeviceState(reading.DeviceId);
+                _devices.Add(reading.DeviceId, device);
+                _order.Add(device);
+            }
+
+            var point = new Point(reading.UtcTicks, reading.Total);
+            List<Point> points = device.Points;
+            if (reading.UtcTicks < device.WrittenUntil)
+            {
+                device.NoteLate(reading.UtcTicks);
+                return;
+            }
+
+            if (points.Count == 0 || reading.UtcTicks > points[points.Count - 1].Ticks)
+            {
+                points.Add(point);
+                if (!device.Unsorted)
+                {
+                    WriteCompletedPeriods(device, reading.UtcTicks);
+                }
+
+                return;
+            }
+
+            int index = BinarySearch(points, reading.UtcTicks);
+            if (index >= 0)
+            {
+                if (points[index].Total != reading.Total)
+                {
+                    device.Conflicts++;
+                }
+
+                return;
+            }
+
+            points.Insert(~index, point);
+            device.Unsorted = true;
+        }
+
+        /// <summary>End of input: writes every period not yet written, and the warnings.</summary>
+        public void Complete()
+        {
+            foreach (DeviceState device in _order)
+            {
+                if (device.Points.Count > 0)
+                {
+                    foreach (GasleserUsage row in Measure(device.Id, device.Points, device.WrittenUntil, long.MaxValue))
+                    {
+                        _write(row);
+                    }
+
+                    device.Points.Clear();
+                }
+
+                if (device.Conflicts > 0)
+                {
+                    _warn($"{device.Id}: {device.Conflicts} reading(s) had the same timestamp as an earlier reading but a different total; the first one given was used.");
+                }
+
+                if (device.Late > 0)
+                {
+                    _warn($"{device.Id}: {device.Late} reading(s) from {Show(device.LateFirst)} to {Show(device.LateLast)} came after the rows of their periods had been written " +
+                          "(the input is not in time order) and were not used. If they repeat readings given before (the same log read twice), nothing is missing. " +
+                          "Otherwise give the input in time order, e.g. older CSV files first.");
+                }
+            }
+        }
+
+        // A reading past the open period: the periods before the new reading's period are complete.
+        private void WriteCompletedPeriods(DeviceState device, long newest)
+        {
+            if (newest < device.OpenEnd)
+            {
+                return;
+            }
+
+            (long start, long end) = _calendar.PeriodOf(newest);
+            device.OpenEnd = end;
+            List<Point> points = device.Points;
+            if (points.Count >= 2)
+            {
+                foreach (GasleserUsage row in Measure(device.Id, points, device.WrittenUntil, start))
+                {
+                    _write(row);
+                }
+
+                device.WrittenUntil = start;
+
+                // Keep the last reading before the open period: the open period's first bound is interpolated from it.
+                int anchor = points.Count - 2;
+                points.RemoveRange(0, anchor);
+            }
+        }
+
+        /// <summary>Rows for the periods that start in [from, until), from readings sorted by time.</summary>
+        internal List<GasleserUsage> Measure(string deviceId, List<Point> points, long from, long until)
+        {
+            var rows = new List<GasleserUsage>();
+            GasleserUsage? open = null;
+            long openStart = 0, openEnd = 0;
+
+            GasleserUsage? RowFor(long start, long end)
+            {
+                if (open != null && openStart == start)
+                {
+                    return open;
+                }
+
+                if (start < from || start >= until)
+                {
+                    return null;
+                }
+
+                open = new GasleserUsage
+                {
+                    DeviceId = deviceId,
+                    Start = _calendar.ToLocal(start),
+                    End = _calendar.ToLocal(end),
+                };
+                openStart = start;
+                openEnd = end;
+                rows.Add(open);
+                return open;
+            }
+
+            long cachedStart = long.MaxValue, cachedEnd = long.MinValue;
+            for (int i = 0; i < points.Count; i++)
+            {
+                Point b = points[i];
+                if (i > 0)
+                {
+                    Point a = points[i - 1];
+                    bool reset = b.Total < a.Total;
+                    double rise = reset ? 0 : b.Total - a.Total;
+                    double span = b.Ticks - a.Ticks;
+                    long periodStart, periodEnd;
+                    if (a.Ticks >= cachedStart && a.Ticks < cachedEnd)
+                    {
+                        periodStart = cachedStart;
+                        periodEnd = cachedEnd;
+                    }
+                    else
+                    {
+                        (periodStart, periodEnd) = _calendar.PeriodOf(a.Ticks);
+                    }
+
+                    while (periodStart < b.Ticks && periodStart < until)
+                    {
+                        GasleserUsage? row = RowFor(periodStart, periodEnd);
+                        if (row != null)
+                        {
+                            long overlap = Math.Min(b.Ticks, periodEnd) - Math.Max(a.Ticks, periodStart);
+                            row.Consumption += rise * (overlap / span);
+                            if (!reset && (a.Ticks < periodStart || periodEnd < b.Ticks))
+                            {
+                                row.Estimated = true;
+                            }
+                        }
+
+                        if (periodEnd >= b.Ticks)
+                        {
+                            break;
+                        }
+
+                        (periodStart, periodEnd) = _calendar.PeriodOf(periodEnd);
+                    }
+                }
+
+                if (b.Ticks < cachedStart || b.Ticks >= cachedEnd)
+                {
+                    (cachedStart, cachedEnd) = _calendar.PeriodOf(b.Ticks);
+                }
+
+                GasleserUsage? own = RowFor(cachedStart, cachedEnd);
+                if (own != null)
+                {
+                    own.Readings++;
+                    if (i > 0 && b.Total < points[i - 1].Total)
+                    {
+                        own.Resets++;
+                    }
+                }
+            }
+
+            foreach (GasleserUsage row in rows)
+            {
+                _conversion.Apply(row);
+            }
+
+            return rows;
+        }
+
+        private string Show(long ticks) => _calendar.ToLocal(ticks).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+
+        private static int BinarySearch(List<Point> points, long ticks)
+        {
+            int low = 0, high = points.Count - 1;
+            while (low <= high)
+            {
+                int middle = low + ((high - low) >> 1);
+                long found = points[middle].Ticks;
+                if (found == ticks)
+                {
+                    return middle;
+                }
+
+                if (found < ticks)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return ~low;
+        }
+
+        internal readonly struct Point
+        {
+            public Point(long ticks, double total)
+            {
+                Ticks = ticks;
+                Total = total;
+            }
+
+            public long Ticks { get; }
+            public double Total { get; }
+        }
+
+        private sealed class DeviceState
+        {
+            public DeviceState(string id) => Id = id;
+
+            public string Id { get; }
+
+            /// <summary>Readings not yet fully written, sorted by time, distinct instants.</summary>
+            public List<Point> Points { get; } = new List<Point>();
+
+            /// <summary>End of the last period written (UTC ticks); readings before it can no longer be used.</summary>
+            public long WrittenUntil { get; set; } = long.MinValue;
+
+            /// <summary>End of the period of the newest reading, while the input is in order.</summary>
+            public long OpenEnd { get; set; } = long.MinValue;
+
+            /// <summary>Set at the first reading older than the newest: from then on rows wait for the end.</summary>
+            public bool Unsorted { get; set; }
+
+            public int Conflicts { get; set; }
+
+            public int Late { get; private set; }
+            public long LateFirst { get; private set; } = long.MaxValue;
+            public long LateLast { get; private set; } = long.MinValue;
+
+            public void NoteLate(long ticks)
+            {
+                Late++;
+                LateFirst = Math.Min(LateFirst, ticks);
+                LateLast = Math.Max(LateLast, ticks);
+            }
+        }
+    }
+}
