@@ -167,7 +167,15 @@ namespace Gasleser.Discovery
 
             if (sent == 0)
             {
-                socket.SendTo(query, _target); // the system's default interface
+                try
+                {
+                    socket.SendTo(query, _target); // the system's default interface
+                }
+                catch (SocketException ex)
+                {
+                    // No network to multicast on: the browse finds nothing, the sweep goes on.
+                    verbose?.Invoke($"mDNS: could not send the question to {_target}: {ex.Message}");
+                }
             }
         }
 
