@@ -267,7 +267,7 @@ public sealed class FindGasleserTests : IDisposable
     [Fact]
     public void Force_sweeps_a_loopback_range_larger_than_4096_addresses()
     {
-        // 127.88.n.0/24 lies inside the forced 127.88.0.0/19 or 127.88.32.0/19 ... : use the /19 around the test's own /24.
+        // The /19 (8190 loopback addresses) that holds this test's own /24.
         int third = int.Parse(_subnet.Prefix.Split('.')[2]);
         string cidr = $"127.88.{third / 32 * 32}.0/19";
         DeviceServer device = _subnet.Start(80);
