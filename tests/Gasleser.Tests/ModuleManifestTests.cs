@@ -34,13 +34,14 @@ public sealed class ModuleManifestTests : IDisposable
 
         Assert.Equal(Path.TrimEndingDirectorySeparator(StagedModule.Directory), Path.TrimEndingDirectorySeparator((string)result.Output[0].BaseObject));
         Assert.Contains("Get-GasleserReading", result.Output.Skip(1).Select(o => (string)o.BaseObject));
+        Assert.Contains("Find-Gasleser", result.Output.Skip(1).Select(o => (string)o.BaseObject));
         Assert.StartsWith(StagedModule.Directory, typeof(GasleserReading).Assembly.Location);
     }
 
     [Fact]
     public void The_staged_folder_holds_every_file_the_module_needs()
     {
-        foreach (string file in new[] { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "System.Memory.dll" })
+        foreach (string file in new[] { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "System.Memory.dll", "DnsClient.dll" })
         {
             Assert.True(File.Exists(Path.Combine(StagedModule.Directory, file)), file + " is missing from the staged module");
         }

@@ -91,10 +91,19 @@ namespace Gasleser
         public const string AcceptedForms =
             "192.168.2.132, 192.168.2.132:8080, gasleser.local, http://192.168.2.132/, [fe80::1]:80";
 
+        private readonly string? _recommendedAction;
+
         public GasleserInvalidAddressException(string message, string input) : base(message, input) { }
+
+        /// <summary>For a refused sweep, whose remedy is not an address form.</summary>
+        public GasleserInvalidAddressException(string message, string input, string recommendedAction) : base(message, input)
+        {
+            _recommendedAction = recommendedAction;
+        }
+
         public override string ErrorId => "Gasleser.InvalidAddress";
         public override ErrorCategory Category => ErrorCategory.InvalidArgument;
-        public override string RecommendedAction => "Give the device's address in one of these forms: " + AcceptedForms + ".";
+        public override string RecommendedAction => _recommendedAction ?? "Give the device's address in one of these forms: " + AcceptedForms + ".";
     }
 }
 

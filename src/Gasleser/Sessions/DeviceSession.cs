@@ -36,6 +36,7 @@ namespace Gasleser.Sessions
         private DateTimeOffset? _lastReadingAt;
         private long _requests;
         private long _rateLimitedAnswers;
+        private ExchangeOutcome _lastOutcome;
 
         internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock, MachineWideSlot? machineWide)
         {
@@ -197,9 +198,28 @@ namespace Gasleser.Sessions
                 {
                     _lastReading = reading;
                     _lastReadingAt = Clock.UtcNow;
+                    _lastOutcome = ExchangeOutcome.Reading;
                 }
 
                 return reading;
+            }
+            catch (DeviceBusyException)
+            {
+                lock (_state)
+                {
+                    _lastOutcome = ExchangeOutcome.Busy;
+                }
+
+                throw;
+            }
+            catch (Exception)
+            {
+                lock (_state)
+                {
+                    _lastOutcome = ExchangeOutcome.Failed;
+                }
+
+                throw;
             }
             finally
             {
@@ -218,6 +238,85 @@ namespace Gasleser.Sessions
 
                 _machineWide?.Release(next, verbose);
             }
+        }
+
+        /// <summary>
+        /// Find-Gasleser's probe: at most one request, never a wait for the device's slot, never a retry.
+        /// When this process asked the device less than <see cref="Spacing"/> ago (or another command is
+        /// asking it right now and does not finish within <paramref name="timeout"/>), nothing is sent and
+        /// the answer comes from what the session knows. The reading a probe gets is kept as the session's
+        /// last reading, and the slot is taken as by any request, so a Get-GasleserReading after it waits
+        /// its turn instead of provoking a 429.
+        /// </summary>
+        /// <returns>What the device said, or null when the session knows nothing that shows a Gasleser there.</returns>
+        /// <exception cref="GasleserException">The probe's one request failed (not a Gasleser, no answer...).</exception>
+        public async Task<ProbeResult?> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (!await _turn.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+            {
+                return FromSession();
+            }
+
+            try
+            {
+                DateTimeOffset? next = NextAllowed;
+                if (next.HasValue && next.Value > Clock.UtcNow)
+                {
+                    return FromSession();
+                }
+
+                // Another process on this machine holds the device: a probe does not wait for it.
+                DateTimeOffset now = Clock.UtcNow;
+                if (_machineWide?.TryClaim(now, now + timeout + Spacing, verbose: null) != null)
+                {
+                    return FromSession();
+                }
+
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    GasleserReading reading = await ExchangeAsync(timeout, verbose: null, cancellationToken).ConfigureAwait(false);
+                    return new ProbeResult(GasleserDeviceStatus.Online, reading, stopwatch.Elapsed);
+                }
+                catch (DeviceBusyException busy)
+                {
+                    Interlocked.Increment(ref _rateLimitedAnswers);
+                    TimeSpan window = busy.RetryAfter > Spacing ? busy.RetryAfter.Value : Spacing;
+                    lock (_state)
+                    {
+                        _nextAllowed = Clock.UtcNow + window;
+                    }
+
+                    _machineWide?.Release(_nextAllowed.Value, verbose: null);
+                    return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
+                }
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+
+        private ProbeResult? FromSession()
+        {
+            lock (_state)
+            {
+                if (_lastOutcome == ExchangeOutcome.Busy)
+                {
+                    return new ProbeResult(GasleserDeviceStatus.RateLimited, null, null);
+                }
+
+                // A device that answered with a reading before is a Gasleser, even if its last exchange failed.
+                return _lastReading != null ? new ProbeResult(GasleserDeviceStatus.Online, _lastReading.AsCached(), null) : null;
+            }
+        }
+
+        private enum ExchangeOutcome
+        {
+            None,
+            Reading,
+            Busy,
+            Failed,
         }
 
         private bool TryGetCached(TimeSpan? maxAge, out GasleserReading? reading)
@@ -249,5 +348,24 @@ namespace Gasleser.Sessions
             new GasleserRateLimitedException(message, Endpoint.ComputerName, NextAllowed);
 
         private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What a probe learnt: the status, the reading when there was one, and how long the exchange took (null when answered from the session).</summary>
+    public sealed class ProbeResult
+    {
+        public ProbeResult(GasleserDeviceStatus status, GasleserReading? reading, TimeSpan? responseTime)
+        {
+            Status = status;
+            Reading = reading;
+            ResponseTime = responseTime;
+        }
+
+        public GasleserDeviceStatus Status { get; }
+
+        public GasleserReading? Reading { get; }
+
+        public TimeSpan? ResponseTime { get; }
+
+        public bool FromSession => ResponseTime == null;
     }
 }

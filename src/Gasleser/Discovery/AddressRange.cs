@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Numerics;
+
+namespace Gasleser.Discovery
+{
+    /// <summary>
+    /// A set of addresses to sweep, as the user wrote it: a CIDR block (192.168.2.0/24), a single
+    /// address (192.168.2.132) or a range (192.168.2.10-192.168.2.60). In a CIDR block of IPv4 with
+    /// room for hosts (/30 and larger) the network and broadcast addresses are not probed.
+    /// </summary>
+    public sealed class AddressRange
+    {
+        /// <summary>What the user may write, for error messages.</summary>
+        public const string AcceptedForms =
+            "a CIDR block (192.168.2.0/24), a single address (192.168.2.132) or a range (192.168.2.10-192.168.2.60)";
+
+        private readonly BigInteger _first;
+        private readonly BigInteger _last;
+
+        private AddressRange(string text, AddressFamily family, BigInteger first, BigInteger last)
+        {
+            Text = text;
+            Family = family;
+            _first = first;
+            _last = last;
+        }
+
+        /// <summary>The range as given.</summary>
+        public string Text { get; }
+
+        public AddressFamily Family { get; }
+
+        /// <summary>The first address probed.</summary>
+        public IPAddress First => ToAddress(_first, Family);
+
+        /// <summary>The last address probed.</summary>
+        public IPAddress Last => ToAddress(_last, Family);
+
+        /// <summary>How many addresses a sweep probes.</summary>
+        public BigInteger Count => _last - _first + 1;
+
+        /// <summary>The addresses in order, produced lazily (a forced /8 is not held in memory).</summary>
+        public IEnumerable<IPAddress> Addresses()
+        {
+            for (BigInteger a = _first; a <= _last; a++)
+            {
+                yield return ToAddress(a, Family);
+            }
+        }
+
+        public override string ToString() => Text;
+
+        /// <summary>Parses one range; throws <see cref="FormatException"/> saying what is wrong and what is accepted.</summary>
+        public static AddressRange Parse(string? input)
+        {
+            if (TryParse(input, out AddressRange? range, out string? reason))
+            {
+                return range!;
+            }
+
+            throw new FormatException($"'{input}' is not a subnet ({reason}). Accepted forms: {AcceptedForms}.");
+        }
+
+        public static bool TryParse(string? input, out AddressRange? range, out string? reason)
+        {
+            range = null;
+            reason = null;
+            string text = (input ?? "").Trim();
+            if (text.Length == 0)
+            {
+                reason = "it is empty";
+                return false;
+            }
+
+            int slash = text.IndexOf('/');
+            if (slash >= 0)
+            {
+                return TryParseCidr(text, slash, out range, out reason);
+            }
+
+            int dash = text.IndexOf('-');
+            if (dash >= 0)
+            {
+                if (!TryParseAddress(text.Substring(0, dash), out IPAddress? from, out reason)
+                    || !TryParseAddress(text.Substring(dash + 1), out IPAddress? to, out reason))
+                {
+                    return false;
+                }
+
+                if (from!.AddressFamily != to!.AddressFamily)
+                {
+                    reason = "a range starts and ends in the same address family";
+                    return false;
+                }
+
+                BigInteger first = ToNumber(from), last = ToNumber(to);
+                if (last < first)
+                {
+                    reason = $"it ends ({to}) before it starts ({from})";
+                    return false;
+                }
+
+                range = new AddressRange(text, from.AddressFamily, first, last);
+                return true;
+            }
+
+            if (!TryParseAddress(text, out IPAddress? single, out reason))
+            {
+                return false;
+            }
+
+            BigInteger n = ToNumber(single!);
+            range = new AddressRange(text, single!.AddressFamily, n, n);
+            return true;
+        }
+
+        private static bool TryParseCidr(string text, int slash, out AddressRange? range, out string? reason)
+        {
+            range = null;
+            if (!TryParseAddress(text.Substring(0, slash), out IPAddress? address, out reason))
+            {
+                return false;
+            }
+
+            int bits = address!.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            string prefixText = text.Substring(slash + 1);
+            if (!int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > bits || prefixText.Length > 3)
+            {
+                reason = $"the prefix length '{prefixText}' is not 0 to {bits}";
+                return false;
+            }
+
+            BigInteger size = BigInteger.One << (bits - prefix);
+            BigInteger network = ToNumber(address) / size * size;
+            BigInteger first = network, last = network + size - 1;
+            if (address.AddressFamily == AddressFamily.InterNetwork && prefix <= 30)
+            {
+                first += 1; // the network address
+                last -= 1;  // the broadcast address
+            }
+
+            range = new AddressRange(text, address.AddressFamily, first, last);
+            return true;
+        }
+
+        private static bool TryParseAddress(string text, out IPAddress? address, out string? reason)
+        {
+            address = null;
+            reason = null;
+            text = text.Trim();
+            if (text.IndexOf(':') >= 0)
+            {
+                if (IPAddress.TryParse(text, out address) && address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId == 0)
+                {
+                    return true;
+                }
+
+                reason = $"'{text}' is not an IPv6 address";
+                return false;
+            }
+
+            // IPAddress.TryParse takes "10.1" and "0x0a.1"; a subnet is written with four decimal parts.
+            string[] parts = text.Split('.');
+            bool dottedQuad = parts.Length == 4;
+            foreach (string part in parts)
+            {
+                dottedQuad &= part.Length > 0 && part.Length <= 3
+                    && int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value <= 255;
+            }
+
+            if (!dottedQuad || !IPAddress.TryParse(text, out address))
+            {
+                reason = $"'{text}' is not an IPv4 address";
+                return false;
+            }
+
+            return true;
+        }
+
+        internal static BigInteger ToNumber(IPAddress address)
+        {
+            byte[] bytes = address.GetAddressBytes();
+            var littleEndian = new byte[bytes.Length + 1]; // the extra zero byte keeps it positive
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                littleEndian[i] = bytes[bytes.Length - 1 - i];
+            }
+
+            return new BigInteger(littleEndian);
+        }
+
+        internal static IPAddress ToAddress(BigInteger number, AddressFamily family)
+        {
+            int length = family == AddressFamily.InterNetwork ? 4 : 16;
+            byte[] littleEndian = number.ToByteArray();
+            var bytes = new byte[length];
+            for (int i = 0; i < length && i < littleEndian.Length; i++)
+            {
+                bytes[length - 1 - i] = littleEndian[i];
+            }
+
+            return new IPAddress(bytes);
+        }
+
+        /// <summary>True when every address of this range lies inside <paramref name="block"/>.</summary>
+        internal bool IsWithin(AddressRange block) =>
+            Family == block.Family && _first >= block._first && _last <= block._last;
+
+        /// <summary>The whole block, network and broadcast included (for the scan policy's lists).</summary>
+        internal static AddressRange Block(string cidr)
+        {
+            int slash = cidr.IndexOf('/');
+            IPAddress address = IPAddress.Parse(cidr.Substring(0, slash));
+            int bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            int prefix = int.Parse(cidr.Substring(slash + 1), CultureInfo.InvariantCulture);
+            BigInteger size = BigInteger.One << (bits - prefix);
+            BigInteger network = ToNumber(address) / size * size;
+            return new AddressRange(cidr, address.AddressFamily, network, network + size - 1);
+        }
+    }
+}

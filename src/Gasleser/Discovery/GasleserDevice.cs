@@ -1,0 +1,53 @@
+using System;
+
+namespace Gasleser
+{
+    /// <summary>What Find-Gasleser knows of a device it found.</summary>
+    public enum GasleserDeviceStatus
+    {
+        /// <summary>It answered /v1/data with a reading (now, or to this process less than 10 s ago).</summary>
+        Online,
+        /// <summary>It answered 429 Too Many Requests: a Gasleser that another client is polling.</summary>
+        RateLimited,
+    }
+
+    /// <summary>How Find-Gasleser came upon a device.</summary>
+    public enum GasleserDiscoveryMethod
+    {
+        /// <summary>It announced _gasleser._tcp.local over multicast DNS.</summary>
+        Mdns,
+        /// <summary>A probe of /v1/data on an address of a swept subnet.</summary>
+        Sweep,
+    }
+
+    /// <summary>
+    /// A device Find-Gasleser found. ComputerName and Port bind by property name into
+    /// Get-GasleserReading and Watch-GasleserReading, also after a round trip through a CSV file.
+    /// </summary>
+    public sealed class GasleserDevice
+    {
+        /// <summary>The device's IP address: the address to use.</summary>
+        public string ComputerName { get; set; } = "";
+
+        /// <summary>The device's HTTP port.</summary>
+        public int Port { get; set; } = DeviceEndpoint.DefaultPort;
+
+        /// <summary>The device's id (GAS_…); empty for a device that answered only 429, which carries no id.</summary>
+        public string DeviceId { get; set; } = "";
+
+        public GasleserDeviceStatus Status { get; set; }
+
+        /// <summary>The reading the probe got (or the session had), when there was one.</summary>
+        public GasleserReading? Reading { get; set; }
+
+        /// <summary>How long the probe's exchange took; empty when the device was reported from the session without a request.</summary>
+        public TimeSpan? ResponseTime { get; set; }
+
+        public GasleserDiscoveryMethod DiscoveredBy { get; set; }
+
+        /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
+        public string? HostName { get; set; }
+
+        public override string ToString() => $"{DeviceId} at {ComputerName}:{Port} ({Status})";
+    }
+}
