@@ -165,6 +165,34 @@ public sealed class FuzzTests
         }, iter: Iterations);
     }
 
+    [Fact]
+    public void Any_subnet_string_is_a_sane_range_or_a_FormatException_naming_the_accepted_forms()
+    {
+        Gen<string> octets = Gen.Int[-1, 300].Array[1, 5].Select(parts => string.Join(".", parts));
+        Gen<string> subnetLike = Gen.OneOf(
+            Gen.String,
+            Gen.String[Gen.Char["0123456789abcdef.:/-[] "], 0, 40],
+            Gen.Select(octets, Gen.Int[-2, 140]).Select((a, bits) => a + "/" + bits),
+            Gen.Select(octets, octets).Select((a, b) => a + "-" + b),
+            Gen.Select(Gen.OneOf("fd00::", "fe80::1", "::1", "2001:db8::", "::ffff:10.0.0.1"), Gen.Int[-1, 130]).Select((a, bits) => a + "/" + bits));
+
+        subnetLike.Sample(text =>
+        {
+            try
+            {
+                Gasleser.Discovery.AddressRange range = Gasleser.Discovery.AddressRange.Parse(text);
+                Assert.True(range.Count >= 1, $"'{text}' gave {range.Count} addresses");
+                Assert.Equal(range.Family, range.First.AddressFamily);
+                Assert.True(range.Addresses().First().Equals(range.First));
+                _ = Gasleser.Discovery.ScanPolicy.Refusal(new[] { range });
+            }
+            catch (FormatException ex)
+            {
+                Assert.Contains(Gasleser.Discovery.AddressRange.AcceptedForms, ex.Message);
+            }
+        }, iter: Iterations);
+    }
+
     private static string Quote(string s)
     {
         var sb = new StringBuilder("\"");
