@@ -198,7 +198,7 @@ public sealed class WatchGasleserReadingTests : IDisposable
         Assert.Equal(new double?[] { null, 0.005, null, 0.005, null, 0.005 }, readings.Select(r => r.ConsumptionDelta is double d ? Math.Round(d, 6) : (double?)null));
         Assert.Equal(new double?[] { null, 1.5, null, 1.5, null, 1.5 }, readings.Select(r => r.AverageFlowRate is double f ? Math.Round(f, 6) : (double?)null));
         Assert.Equal(2, result.Warnings.Count);
-        Assert.Contains("went down from 12345.81 to 100.005", result.Warnings[0]);
+        Assert.Contains("went down from 12345.805 to 100.005 m³", result.Warnings[0]);
         Assert.Contains("device id changed from GAS_2329790123 to GAS_PULSE_77", result.Warnings[1]);
         Assert.All(result.Warnings, w => Assert.StartsWith(device.Address, w));
     }
@@ -233,7 +233,7 @@ public sealed class WatchGasleserReadingTests : IDisposable
         Clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Single(other.Run($"Get-GasleserReading {device.Address}").Readings); // at 11 s: the session allows it (10.5 s)
         Clock.AutoAdvance = true;
-        ShellResult result = ModuleShell.Collect(ps, () => ps.EndInvoke(running));
+        ShellResult result = ModuleShell.Collect(ps, () => new System.Collections.ObjectModel.Collection<PSObject>(ps.EndInvoke(running).ToList()));
 
         Assert.Empty(result.Errors);
         Assert.Empty(result.Warnings); // late, but nothing skipped
@@ -251,8 +251,11 @@ public sealed class WatchGasleserReadingTests : IDisposable
 
         ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Interval 00:00:05");
 
-        ParameterBindingException error = Assert.IsAssignableFrom<ParameterBindingException>(result.Terminating);
-        Assert.Contains("Interval", error.Message);
+        Assert.Empty(result.Readings);
+        ErrorRecord record = Assert.Single(result.Errors);
+        Assert.StartsWith("ParameterArgumentValidationError", record.FullyQualifiedErrorId);
+        ParameterBindingException error = Assert.IsAssignableFrom<ParameterBindingException>(record.Exception);
+        Assert.Equal("Interval", error.ParameterName);
         Assert.Contains("one request every 10 s", error.Message);
         Assert.Empty(device.Device.Requests);
     }
@@ -312,28 +315,18 @@ public sealed class WatchGasleserReadingTests : IDisposable
     }
 
     [Fact]
-    public void A_watch_appends_to_a_CSV_log_started_by_Get_with_the_same_columns()
+    public void A_watch_reading_has_the_properties_of_a_Get_reading_in_the_same_order_so_one_CSV_log_takes_both()
     {
         DeviceServer device = _devices.Start();
-        string csv = Path.Combine(Path.GetTempPath(), $"gasleser-watch-{Guid.NewGuid():N}.csv");
-        try
-        {
-            ShellResult result = _shell.Run(
-                "Get-GasleserReading $a | Export-Csv -NoTypeInformation -Path $p; " +
-                "Watch-GasleserReading $a -Count 2 | Export-Csv -Append -NoTypeInformation -Path $p; " +
-                "Import-Csv -Path $p",
-                new Dictionary<string, object?> { ["a"] = device.Address, ["p"] = csv });
 
-            Assert.Empty(result.Errors);
-            Assert.Equal(3, result.Output.Count);
-            Assert.Equal(
-                "\"ComputerName\",\"DeviceId\",\"Timestamp\",\"TotalConsumption\",\"CurrentFlowRate\",\"ConsumptionDelta\",\"AverageFlowRate\",\"PulseCount\",\"SignalStrength\",\"Rssi\",\"FromCache\"",
-                File.ReadLines(csv).First());
-            Assert.Equal(new[] { "", "", "0.0044" }, result.Output.Select(row => (string)row.Properties["ConsumptionDelta"].Value).Select(v => v == "" ? v : Math.Round(double.Parse(v, System.Globalization.CultureInfo.InvariantCulture), 4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        finally
-        {
-            File.Delete(csv);
-        }
+        ShellResult result = _shell.Run(
+            "(Get-GasleserReading $a).PSObject.Properties.Name -join ','; " +
+            "Watch-GasleserReading $a -Count 2 | ForEach-Object { $_.PSObject.TypeNames[0] + ':' + ($_.PSObject.Properties.Name -join ',') }",
+            new Dictionary<string, object?> { ["a"] = device.Address });
+
+        Assert.Empty(result.Errors);
+        string[] lines = result.Output.Select(o => (string)o.BaseObject).ToArray();
+        Assert.Equal("ComputerName,DeviceId,Timestamp,TotalConsumption,CurrentFlowRate,ConsumptionDelta,AverageFlowRate,PulseCount,SignalStrength,Rssi,FromCache", lines[0]);
+        Assert.Equal(new[] { "Gasleser.GasleserReading:" + lines[0], "Gasleser.GasleserReading:" + lines[0] }, lines.Skip(1));
     }
 }
