@@ -47,7 +47,7 @@ long expectedPerDevice = (span.Ticks + interval.Ticks - 1) / interval.Ticks;
 Console.WriteLine($"Watch-GasleserReading -Interval {interval.TotalSeconds:0} s -Duration {span.TotalSeconds:0} s; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
 Console.WriteLine("CPU and memory are the whole process: the module, the PowerShell engine and the simulated devices.");
 Console.WriteLine();
-Console.WriteLine($"{"N",5} {"polls",7} {"expected",8} {"429s",5} {"errors",6} {"late p50",9} {"late p99",9} {"late max",9} {"CPU s",7} {"CPU %",6} {"peak WS MB",10} {"peak GC MB",10}");
+Console.WriteLine($"{"N",5} {"polls",7} {"expected",8} {"429s",5} {"errors",6} {"late p50",9} {"late p99",9} {"late min",9} {"late max",9} {"CPU s",7} {"CPU %",6} {"peak WS MB",10} {"peak GC MB",10}");
 
 int run = 0;
 foreach (int n in sizes)
@@ -104,13 +104,14 @@ foreach (int n in sizes)
     }
     double[] lateness = requests.SelectMany(r => r)
         .Select(r => r.Arrival - start)
-        .Select(offset => (offset - TimeSpan.FromTicks(offset.Ticks / interval.Ticks * interval.Ticks)).TotalMilliseconds)
+        // against the nearest due time: a timer can fire a fraction of a millisecond early (negative lateness)
+        .Select(offset => (offset - TimeSpan.FromTicks((long)Math.Round((double)offset.Ticks / interval.Ticks) * interval.Ticks)).TotalMilliseconds)
         .OrderBy(ms => ms).ToArray();
     int polls = lateness.Length;
     int rateLimited = servers.Sum(s => s.Device.RateLimitedCount);
     double Percentile(double p) => lateness.Length == 0 ? double.NaN : lateness[Math.Min(lateness.Length - 1, (int)Math.Ceiling(p * lateness.Length) - 1)];
 
-    Console.WriteLine($"{n,5} {polls,7} {n * expectedPerDevice,8} {rateLimited,5} {errors,6} {Percentile(0.50),7:0.0}ms {Percentile(0.99),7:0.0}ms {lateness.LastOrDefault(),7:0.0}ms {cpu.TotalSeconds,7:0.00} {100 * cpu.TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount,5:0.0}% {peakWorkingSet / 1048576.0,10:0.0} {peakGcHeap / 1048576.0,10:0.0}");
+    Console.WriteLine($"{n,5} {polls,7} {n * expectedPerDevice,8} {rateLimited,5} {errors,6} {Percentile(0.50),7:0.0}ms {Percentile(0.99),7:0.0}ms {lateness.FirstOrDefault(),7:0.0}ms {lateness.LastOrDefault(),7:0.0}ms {cpu.TotalSeconds,7:0.00} {100 * cpu.TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount,5:0.0}% {peakWorkingSet / 1048576.0,10:0.0} {peakGcHeap / 1048576.0,10:0.0}");
     if (readings != polls - errors)
     {
         Console.WriteLine($"      note: {readings} readings and {errors} errors for {polls} requests");

@@ -34,7 +34,8 @@ namespace Gasleser.Watching
             Start = start;
             Interval = interval;
             Count = count;
-            End = duration.HasValue ? start + duration.Value : (DateTimeOffset?)null;
+            // A -Duration past the end of the calendar (say [TimeSpan]::MaxValue) is no end at all.
+            End = duration.HasValue && duration.Value < DateTimeOffset.MaxValue - start ? start + duration.Value : (DateTimeOffset?)null;
         }
 
         public DateTimeOffset Start { get; }
