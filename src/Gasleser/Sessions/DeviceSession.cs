@@ -150,7 +150,7 @@ namespace Gasleser.Sessions
             }
 
             verbose?.Invoke($"{Endpoint.ComputerName}: waiting {Seconds(wait)} s for the device's slot: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {LastRequest?.ToLocalTime():HH:mm:ss}.");
-            await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            await Clock.DelayUntilAsync(next!.Value, cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, CancellationToken cancellationToken)

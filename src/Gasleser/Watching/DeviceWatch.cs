@@ -68,7 +68,7 @@ namespace Gasleser.Watching
                 DateTimeOffset due = _schedule.DueTime(poll);
                 if (due > now)
                 {
-                    await clock.Delay(due - now, cancellationToken).ConfigureAwait(false);
+                    await clock.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
                 }
                 else if (due < now)
                 {
