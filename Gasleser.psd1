@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Gasleser.format.ps1xml', 'Gasleser.Usage.format.ps1xml')
-    CmdletsToExport      = @('Get-GasleserReading', 'Find-Gasleser', 'Measure-GasleserUsage')
+    CmdletsToExport      = @('Get-GasleserReading', 'Watch-GasleserReading', 'Find-Gasleser', 'Measure-GasleserUsage')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

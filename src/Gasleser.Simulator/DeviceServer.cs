@@ -14,9 +14,11 @@ namespace Gasleser.Simulator
     /// </summary>
     public sealed class DeviceServer : IAsyncDisposable, IDisposable
     {
-        private readonly TcpListener _listener;
+        private readonly object _listening = new object();
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private readonly Task _acceptLoop;
+        private TcpListener _listener;
+        private bool _away;
+        private Task _acceptLoop;
         private readonly List<Task> _connections = new List<Task>();
 
         public DeviceServer(SimulatedDevice device, IPAddress address, int port = 0)
@@ -25,7 +27,7 @@ namespace Gasleser.Simulator
             _listener = new TcpListener(address, port);
             _listener.Start(512);
             EndPoint = (IPEndPoint)_listener.LocalEndpoint;
-            _acceptLoop = AcceptLoopAsync();
+            _acceptLoop = AcceptLoopAsync(_listener);
         }
 
         public SimulatedDevice Device { get; }
@@ -38,16 +40,46 @@ namespace Gasleser.Simulator
         /// <summary>Raised for each request, after the device decided its answer.</summary>
         public event Action<DeviceRequest>? RequestServed;
 
-        private async Task AcceptLoopAsync()
+        /// <summary>The device leaves the network: connections to it are refused until <see cref="ComeBack"/>.</summary>
+        public void GoAway()
+        {
+            lock (_listening)
+            {
+                _away = true;
+                _listener.Stop();
+            }
+        }
+
+        /// <summary>The device is back on the same address and port.</summary>
+        public void ComeBack()
+        {
+            lock (_listening)
+            {
+                _listener = new TcpListener(EndPoint);
+                _listener.Start(512);
+                _away = false;
+                _acceptLoop = AcceptLoopAsync(_listener);
+            }
+        }
+
+        private bool IsListening(TcpListener listener)
+        {
+            lock (_listening)
+            {
+                return ReferenceEquals(listener, _listener) && !_away;
+            }
+        }
+
+        private async Task AcceptLoopAsync(TcpListener listener)
         {
             while (!_stop.IsCancellationRequested)
             {
                 Socket client;
                 try
                 {
-                    client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+                    client = await listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
                 }
-                catch (Exception) when (_stop.IsCancellationRequested)
+                catch (Exception) when (_stop.IsCancellationRequested || !IsListening(listener))
                 {
                     return;
                 }
@@ -93,7 +125,7 @@ namespace Gasleser.Simulator
                             client.LingerState = new LingerOption(true, 0); // a reset, as a device that reboots
                             return;
                         case DeviceFault.Slow:
-                            await Task.Delay(Device.SlowDelay, _stop.Token).ConfigureAwait(false);
+                            await Device.Delay(Device.SlowDelay, _stop.Token).ConfigureAwait(false);
                             break;
                     }
 
@@ -150,7 +182,13 @@ namespace Gasleser.Simulator
         public async ValueTask DisposeAsync()
         {
             _stop.Cancel();
-            _listener.Stop();
+            Task acceptLoop;
+            lock (_listening)
+            {
+                _listener.Stop();
+                acceptLoop = _acceptLoop;
+            }
+
             Task[] running;
             lock (_connections)
             {
@@ -160,7 +198,7 @@ namespace Gasleser.Simulator
             try
             {
                 await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await acceptLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
             catch (Exception)
             {

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Gasleser.Simulator
 {
@@ -40,8 +42,14 @@ namespace Gasleser.Simulator
 
         public DeviceFault Fault { get; set; }
 
-        /// <summary>How long a <see cref="DeviceFault.Slow"/> device takes to answer (real time).</summary>
+        /// <summary>How long a <see cref="DeviceFault.Slow"/> device takes to answer (real time, unless <see cref="Delay"/> says otherwise).</summary>
         public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>How a <see cref="DeviceFault.Slow"/> device waits out <see cref="SlowDelay"/>: real time by default; a test can put it on its own clock.</summary>
+        public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
+
+        /// <summary>When set, the device's own clock is stuck: every reading carries this timestamp.</summary>
+        public DateTimeOffset? StuckTimestamp { get; set; }
 
         /// <summary>Send the fields real devices add beyond the documented four: count, signal_strength, rssi.</summary>
         public bool ExtraFields { get; set; } = true;
@@ -123,7 +131,7 @@ namespace Gasleser.Simulator
             var c = CultureInfo.InvariantCulture;
             double total = Math.Round(Total(now), 3);
             string text = "{\"device_id\": \"" + DeviceId + "\", "
-                + "\"timestamp\": \"" + now.ToUnixTimeSeconds().ToString(c) + "\", "
+                + "\"timestamp\": \"" + (StuckTimestamp ?? now).ToUnixTimeSeconds().ToString(c) + "\", "
                 + "\"total_consumption\": " + total.ToString("R", c) + ", "
                 + "\"current_flow_rate\": " + Math.Round(SmoothedFlow(now), 3).ToString("R", c);
             if (ExtraFields)

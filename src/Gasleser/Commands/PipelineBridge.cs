@@ -89,6 +89,9 @@ namespace Gasleser.Commands
         /// <summary>Ctrl+C: cancels every wait and request of this invocation.</summary>
         public void Stop() => _stop.Cancel();
 
+        /// <summary>After <see cref="Stop"/>: waits up to <paramref name="timeout"/> for the background work to unwind; true when it has.</summary>
+        public bool WaitForWorkToEnd(TimeSpan timeout) => SpinWait.SpinUntil(() => Volatile.Read(ref _running) == 0, timeout);
+
         public void Dispose()
         {
             _stop.Cancel();

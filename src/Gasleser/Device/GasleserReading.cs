@@ -42,6 +42,9 @@ namespace Gasleser
         /// <summary>True when this reading was answered from the session's cache (-MaxAge) rather than a new request.</summary>
         public bool FromCache { get; set; }
 
+        /// <summary>A copy to annotate (a watch's deltas) without touching the session's cached reading.</summary>
+        internal GasleserReading Copy() => (GasleserReading)MemberwiseClone();
+
         internal GasleserReading AsCached()
         {
             var copy = (GasleserReading)MemberwiseClone();

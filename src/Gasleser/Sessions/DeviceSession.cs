@@ -156,7 +156,7 @@ namespace Gasleser.Sessions
             }
 
             verbose?.Invoke($"{Endpoint.ComputerName}: waiting {Seconds(wait)} s for the device's slot: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {LastRequest?.ToLocalTime():HH:mm:ss}.");
-            await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            await Clock.DelayUntilAsync(next!.Value, cancellationToken).ConfigureAwait(false);
         }
 
         // Other processes on this machine (a scheduled task, another shell) keep their own sessions;

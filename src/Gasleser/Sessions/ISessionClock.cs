@@ -20,6 +20,25 @@ namespace Gasleser.Sessions
         Task Delay(TimeSpan delay, CancellationToken cancellationToken);
     }
 
+    public static class SessionClockExtensions
+    {
+        /// <summary>
+        /// Completes once this clock reads <paramref name="when"/> or later. A timer can fire a fraction of a
+        /// millisecond before the wall clock gets there (a 10.5 s wait measured 10.499 s); this waits out the
+        /// rest, a millisecond at a time, so a slot is never taken early.
+        /// </summary>
+        public static async Task DelayUntilAsync(this ISessionClock clock, DateTimeOffset when, CancellationToken cancellationToken)
+        {
+            TimeSpan wait;
+            while ((wait = when - clock.UtcNow) > TimeSpan.Zero)
+            {
+                await clock.Delay(wait < OneMillisecond ? OneMillisecond : wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+    }
+
     /// <summary>The wall clock.</summary>
     public sealed class SystemSessionClock : ISessionClock
     {

@@ -11,6 +11,8 @@ internal sealed record ShellResult(
     IReadOnlyList<string> Verbose,
     RuntimeException? Terminating)
 {
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     public IEnumerable<GasleserReading> Readings => Output.Select(o => o.BaseObject).OfType<GasleserReading>();
 
     public IEnumerable<string> ErrorIds => Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]);
@@ -75,7 +77,10 @@ internal sealed class ModuleShell : IDisposable
             output.Where(o => o != null).ToList(),
             ps.Streams.Error.ToList(),
             ps.Streams.Verbose.Select(v => v.Message).ToList(),
-            terminating);
+            terminating)
+        {
+            Warnings = ps.Streams.Warning.Select(w => w.Message).ToList(),
+        };
     }
 
     public void Dispose() => _runspace.Dispose();

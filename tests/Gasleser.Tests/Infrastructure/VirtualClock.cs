@@ -13,6 +13,7 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(5);
     private readonly object _lock = new();
     private readonly List<(DateTimeOffset Due, TaskCompletionSource Done)> _waiters = new();
+    private readonly List<(DateTimeOffset Due, Action Action)> _scheduled = new();
     private readonly Stopwatch _sinceChange = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private DateTimeOffset _now;
@@ -56,6 +57,20 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> when this clock reaches now + <paramref name="after"/> (it counts as a
+    /// waiter), synchronously and before any waiter due at the same time is released: a test's scripted
+    /// event (a device going away, coming back) happens exactly then, whatever the thread pool is doing.
+    /// </summary>
+    public void Schedule(TimeSpan after, Action action)
+    {
+        lock (_lock)
+        {
+            _scheduled.Add((_now + after, action));
+            _sinceChange.Restart();
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         lock (_lock)
@@ -78,12 +93,12 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
 
             lock (_lock)
             {
-                if (_waiters.Count == 0 || _sinceChange.Elapsed < Quiet)
+                if (_waiters.Count + _scheduled.Count == 0 || _sinceChange.Elapsed < Quiet)
                 {
                     continue;
                 }
 
-                DateTimeOffset next = _waiters.Min(w => w.Due);
+                DateTimeOffset next = _waiters.Select(w => w.Due).Concat(_scheduled.Select(s => s.Due)).Min();
                 if (next > _now)
                 {
                     _now = next;
@@ -98,6 +113,14 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
 
     private void Release()
     {
+        List<Action> actions;
+        lock (_lock)
+        {
+            actions = _scheduled.Where(s => s.Due <= _now).OrderBy(s => s.Due).Select(s => s.Action).ToList();
+            _scheduled.RemoveAll(s => s.Due <= _now);
+        }
+
+        actions.ForEach(action => action());
         List<TaskCompletionSource> due;
         lock (_lock)
         {

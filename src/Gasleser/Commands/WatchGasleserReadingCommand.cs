@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using Gasleser.Sessions;
+using Gasleser.Watching;
+
+namespace Gasleser.Commands
+{
+    /// <summary>
+    /// Watch-GasleserReading: a reading from each device named, on a fixed cadence, until Ctrl+C,
+    /// -Count readings per device or -Duration. Each reading goes into the pipeline as it arrives.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Watch, "GasleserReading")]
+    [OutputType(typeof(GasleserReading))]
+    public sealed class WatchGasleserReadingCommand : PSCmdlet, IDisposable
+    {
+        /// <summary>How long a stopped watch waits for its device loops to unwind before it returns.</summary>
+        private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(200);
+
+        private readonly PipelineBridge _bridge = new PipelineBridge();
+        private readonly List<DeviceEndpoint> _endpoints = new List<DeviceEndpoint>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IPAddress", "HostName", "CN")]
+        [ValidateNotNullOrEmpty]
+        public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Time between polls of a device (fixed rate). Default 12 s; at least 10 s, the device's limit.</summary>
+        [Parameter]
+        [ValidateWatchInterval]
+        public TimeSpan Interval { get; set; } = WatchSchedule.DefaultInterval;
+
+        /// <summary>Polls per device (each gives a reading or an error); then the watch ends.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Count { get; set; }
+
+        /// <summary>How long the watch runs; polls are due only within it.</summary>
+        [Parameter]
+        public TimeSpan Duration { get; set; }
+
+        /// <summary>The device's HTTP port when the address names none.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = DeviceEndpoint.DefaultPort;
+
+        /// <summary>Seconds for each poll's whole exchange: connect, headers and body.</summary>
+        [Parameter]
+        [ValidateRange(1, 300)]
+        public int TimeoutSec { get; set; } = 5;
+
+        private bool Bound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
+        protected override void BeginProcessing()
+        {
+            if (Bound(nameof(Duration)) && Duration <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentOutOfRangeException(nameof(Duration), "-Duration must be longer than zero."),
+                    "Gasleser.InvalidDuration", ErrorCategory.InvalidArgument, Duration));
+            }
+
+            if (Interval < DeviceSession.Spacing)
+            {
+                WriteWarning($"-Interval {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s is shorter than the "
+                    + $"{DeviceSession.Spacing.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s the module leaves between the end of one request to a device and the start of the next: "
+                    + "polls will be late, and now and then one will be skipped. The default, 12 s, keeps every slot.");
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            // Addresses are gathered here and watched from EndProcessing, so that all devices share one
+            // start and a pipeline of addresses is watched as a whole.
+            foreach (string address in ComputerName)
+            {
+                try
+                {
+                    DeviceEndpoint endpoint = DeviceEndpoint.Parse(address, Port);
+                    if (_endpoints.Contains(endpoint))
+                    {
+                        WriteVerbose($"{endpoint}: named more than once; watched once.");
+                        continue;
+                    }
+
+                    _endpoints.Add(endpoint);
+                }
+                catch (GasleserInvalidAddressException ex)
+                {
+                    WriteError(ex.ToErrorRecord());
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_endpoints.Count == 0)
+            {
+                return;
+            }
+
+            var schedule = new WatchSchedule(
+                SessionRegistry.Clock.UtcNow,
+                Interval,
+                Bound(nameof(Count)) ? Count : (int?)null,
+                Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
+            var output = new BridgeOutput(this);
+            foreach (DeviceEndpoint endpoint in _endpoints)
+            {
+                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {schedule.Start.ToLocalTime():HH:mm:ss.fff}.");
+                var watch = new DeviceWatch(SessionRegistry.Get(endpoint), schedule, TimeSpan.FromSeconds(TimeoutSec), output);
+                _bridge.Run(this, endpoint.ComputerName, watch.RunAsync);
+            }
+
+            try
+            {
+                _bridge.Pump(untilDone: true);
+            }
+            catch
+            {
+                // Ctrl+C, or an error made terminating by -ErrorAction Stop: nothing of this watch goes on.
+                _bridge.Stop();
+                _bridge.WaitForWorkToEnd(StopGrace);
+                throw;
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            _bridge.Stop();
+            _bridge.WaitForWorkToEnd(StopGrace);
+        }
+
+        public void Dispose() => _bridge.Dispose();
+
+        /// <summary>Hands a watch's results to the pipeline thread.</summary>
+        private sealed class BridgeOutput : IWatchOutput
+        {
+            private readonly WatchGasleserReadingCommand _cmdlet;
+
+            public BridgeOutput(WatchGasleserReadingCommand cmdlet) => _cmdlet = cmdlet;
+
+            public void Reading(GasleserReading reading) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(reading));
+
+            public void Error(GasleserException error) => _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
+
+            public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
+
+            public void Verbose(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteVerbose(message));
+        }
+    }
+
+    /// <summary>-Interval must be at least the device's limit; the error says so.</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    internal sealed class ValidateWatchIntervalAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            object value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
+            if (value is TimeSpan interval && interval < WatchSchedule.MinimumInterval)
+            {
+                throw new ValidationMetadataException(
+                    $"{interval} is shorter than the device allows: a Gasleser answers one request every {WatchSchedule.MinimumInterval.TotalSeconds:0} s "
+                    + $"(more often gets 429 Too Many Requests). Use an -Interval of at least {WatchSchedule.MinimumInterval}; the default is {WatchSchedule.DefaultInterval}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Gasleser.Sessions;
+
+namespace Gasleser.Watching
+{
+    /// <summary>Where a watch's results go; the cmdlet hands them to the pipeline thread.</summary>
+    internal interface IWatchOutput
+    {
+        void Reading(GasleserReading reading);
+
+        void Error(GasleserException error);
+
+        void Warning(string message);
+
+        void Verbose(string message);
+    }
+
+    /// <summary>
+    /// Watches one device: polls it through its shared session on the watch's fixed-rate schedule,
+    /// adds the consumption deltas, and reports every poll as a reading or an error. A failed poll ends
+    /// nothing: the next one keeps its slot, so a device that comes back is simply read again.
+    /// Every wait is on <see cref="SessionRegistry.Clock"/> and ends at once when the watch is cancelled.
+    /// </summary>
+    internal sealed class DeviceWatch
+    {
+        private readonly DeviceSession _session;
+        private readonly WatchSchedule _schedule;
+        private readonly TimeSpan _timeout;
+        private readonly IWatchOutput _output;
+        private readonly ConsumptionTracker _tracker = new ConsumptionTracker();
+
+        public DeviceWatch(DeviceSession session, WatchSchedule schedule, TimeSpan timeout, IWatchOutput output)
+        {
+            _session = session;
+            _schedule = schedule;
+            _timeout = timeout;
+            _output = output;
+        }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            string name = _session.Endpoint.ComputerName;
+            long poll = -1;
+            int made = 0;
+            while (_schedule.Count == null || made < _schedule.Count.Value)
+            {
+                ISessionClock clock = SessionRegistry.Clock;
+                DateTimeOffset now = clock.UtcNow;
+                long? next = _schedule.NextPoll(poll, now);
+                if (next == null)
+                {
+                    // -Duration: the watch lasts its whole span, even when its last poll came earlier.
+                    await clock.Delay(_schedule.End!.Value - now, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if (next.Value > poll + 1)
+                {
+                    _output.Warning($"{name}: skipped {next.Value - poll - 1} poll(s) due {Time(_schedule.DueTime(poll + 1))}"
+                        + (next.Value - poll > 2 ? $" to {Time(_schedule.DueTime(next.Value - 1))}" : "")
+                        + $": the previous poll ran until {Time(now)}, past their whole slot(s). The next poll is the one due {Time(_schedule.DueTime(next.Value))}.");
+                }
+
+                poll = next.Value;
+                DateTimeOffset due = _schedule.DueTime(poll);
+                if (due > now)
+                {
+                    await clock.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
+                }
+                else if (due < now)
+                {
+                    _output.Verbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(now)}).");
+                }
+
+                made++;
+                try
+                {
+                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output.Verbose, cancellationToken).ConfigureAwait(false);
+                    _output.Reading(_tracker.Annotate(reading, _output.Warning));
+                }
+                catch (GasleserException error)
+                {
+                    _output.Error(error);
+                }
+            }
+        }
+
+        private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+
+        private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
+    }
+}

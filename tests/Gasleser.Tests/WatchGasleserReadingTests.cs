@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using Gasleser.Simulator;
+using Xunit;
+
+namespace Gasleser.Tests;
+
+/// <summary>Watch-GasleserReading, driven through the PowerShell engine against simulated devices on a virtual clock.</summary>
+public sealed class WatchGasleserReadingTests : IDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(12); // the default
+
+    private readonly SimulatedDevices _devices = new();
+    private readonly ModuleShell _shell = new();
+
+    public void Dispose()
+    {
+        _shell.Dispose();
+        _devices.Dispose();
+    }
+
+    private VirtualClock Clock => _devices.Clock!;
+
+    private static DateTimeOffset[] Schedule(DateTimeOffset start, params int[] polls) =>
+        polls.Select(k => start + k * Interval).ToArray();
+
+    private static DateTimeOffset[] Arrivals(DeviceServer device) => device.Device.Requests.Select(r => r.Arrival).ToArray();
+
+    /// <summary>Readings and error ids in the order the watch wrote them (run with 2>&amp;1).</summary>
+    private static string[] Sequence(ShellResult result) => result.Output.Select(o => o.BaseObject switch
+    {
+        GasleserReading => "reading",
+        ErrorRecord error => error.FullyQualifiedErrorId.Split(',')[0],
+        var other => other.ToString()!,
+    }).ToArray();
+
+    [Fact]
+    public void A_thousand_polls_keep_the_exact_schedule_with_nothing_skipped_or_doubled()
+    {
+        DeviceServer device = _devices.Start();
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 1000");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(Schedule(start, Enumerable.Range(0, 1000).ToArray()), Arrivals(device));
+        Assert.All(device.Device.Requests, r => Assert.Equal(200, r.Status));
+        List<GasleserReading> readings = result.Readings.ToList();
+        Assert.Equal(1000, readings.Count);
+        Assert.Equal(Schedule(start, Enumerable.Range(0, 1000).ToArray()), readings.Select(r => r.Timestamp));
+        Assert.Null(readings[0].ConsumptionDelta);
+        Assert.All(readings.Skip(1), r => Assert.True(r.ConsumptionDelta >= 0 && r.AverageFlowRate >= 0));
+        Assert.Equal(readings[^1].TotalConsumption - readings[0].TotalConsumption, readings.Sum(r => r.ConsumptionDelta ?? 0), 6);
+        Assert.Equal(start + 999 * Interval, Clock.UtcNow);
+    }
+
+    [Fact]
+    public void Each_reading_reaches_the_pipeline_as_it_arrives_while_the_watch_goes_on()
+    {
+        DeviceServer device = _devices.Start();
+        Clock.AutoAdvance = false;
+
+        using PowerShell ps = _shell.Create($"Watch-GasleserReading {device.Address} -Count 3");
+        var output = new PSDataCollection<PSObject>();
+        IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        for (int k = 1; k <= 3; k++)
+        {
+            Assert.True(SpinWait.SpinUntil(() => output.Count == k, TimeSpan.FromSeconds(5)), $"reading {k} did not come");
+            Assert.Equal(k, device.Device.Requests.Count);
+            if (k < 3)
+            {
+                Assert.False(running.IsCompleted);
+                Assert.True(SpinWait.SpinUntil(() => Clock.Waiters == 1, TimeSpan.FromSeconds(5)));
+                Clock.Advance(Interval);
+            }
+        }
+
+        ps.EndInvoke(running);
+        Assert.Equal(3, output.Count);
+    }
+
+    [Fact]
+    public void A_device_that_hangs_then_404s_then_answers_then_goes_away_and_comes_back_gives_each_poll_its_reading_or_error_in_order()
+    {
+        DeviceServer device = _devices.Start(DeviceFault.Hang);
+        DateTimeOffset start = Clock.UtcNow;
+        device.RequestServed += _ =>
+        {
+            switch (device.Device.Requests.Count)
+            {
+                case 1: device.Device.Fault = DeviceFault.OldFirmware; break;
+                case 2: device.Device.Fault = DeviceFault.None; break;
+                case 3:
+                    // Served the poll due at 24 s; away for the polls due at 36, 48 and 60 s; back at 66 s.
+                    device.GoAway();
+                    Clock.Schedule(TimeSpan.FromSeconds(42), device.ComeBack);
+                    break;
+            }
+        };
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 8 -TimeoutSec 1 2>&1");
+
+        Assert.Null(result.Terminating);
+        Assert.Equal(
+            new[] { "Gasleser.Timeout", "Gasleser.FirmwareUnsupported", "reading", "Gasleser.Unreachable", "Gasleser.Unreachable", "Gasleser.Unreachable", "reading", "reading" },
+            Sequence(result));
+        Assert.Equal(Schedule(start, 0, 1, 2, 6, 7), Arrivals(device));
+        Assert.Equal(new[] { 200, 404, 200, 200, 200 }, device.Device.Requests.Select(r => r.Status)); // the hang was "served" but never answered
+        Assert.All(result.Output.Select(o => o.BaseObject).OfType<ErrorRecord>(), e => Assert.Equal(device.Address, e.TargetObject));
+
+        // The first reading after the outage counts everything used while the device was away (48 s of a 1.5 m³/h burner).
+        List<GasleserReading> readings = result.Output.Select(o => o.BaseObject).OfType<GasleserReading>().ToList();
+        Assert.Null(readings[0].ConsumptionDelta);
+        Assert.Equal(1.5 * 48 / 3600, readings[1].ConsumptionDelta!.Value, 3);
+        Assert.Equal(1.5, readings[1].AverageFlowRate!.Value, 1);
+        Assert.Equal(1.5, readings[2].AverageFlowRate!.Value, 1);
+    }
+
+    [Fact]
+    public void Two_devices_one_slow_keep_independent_cadences_and_the_slow_one_skips_rather_than_doubles()
+    {
+        DeviceServer fast = _devices.Start();
+        DeviceServer slow = _devices.Start(DeviceFault.Slow);
+        slow.Device.Delay = Clock.Delay;                    // 20 s of the test's clock for each answer
+        slow.Device.SlowDelay = TimeSpan.FromSeconds(20);
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {fast.Address}, {slow.Address} -Count 4 -TimeoutSec 60");
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        Assert.Equal(Schedule(start, 0, 1, 2, 3), Arrivals(fast));
+        Assert.Equal(4, result.Readings.Count(r => r.ComputerName == fast.Address));
+        Assert.Equal(4, result.Readings.Count(r => r.ComputerName == slow.Address));
+
+        // The slow device: first poll on time; each later one no sooner than its session allows (20 s answer + 10.5 s),
+        // never two in one slot, and the slots that passed during an answer are skipped with a warning.
+        DateTimeOffset[] slowSeen = Arrivals(slow);
+        Assert.Equal(4, slowSeen.Length);
+        Assert.Equal(start, slowSeen[0]);
+        Assert.All(slowSeen.Zip(slowSeen.Skip(1)), p => Assert.True(p.Second - p.First >= TimeSpan.FromSeconds(30.5), $"gap {p.Second - p.First}"));
+        Assert.Equal(slowSeen.Length, slowSeen.Select(t => (t - start).Ticks / Interval.Ticks).Distinct().Count());
+        Assert.Contains(result.Warnings, w => w.Contains(slow.Address) && w.Contains("skipped"));
+        Assert.DoesNotContain(result.Warnings, w => w.Contains(fast.Address));
+        Assert.Equal(0, slow.Device.RateLimitedCount + fast.Device.RateLimitedCount);
+    }
+
+    [Fact]
+    public void Count_ends_the_watch_after_that_many_readings_per_device()
+    {
+        DeviceServer a = _devices.Start(), b = _devices.Start();
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {a.Address}, {b.Address} -Count 3");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, result.Readings.Count(r => r.ComputerName == a.Address));
+        Assert.Equal(3, result.Readings.Count(r => r.ComputerName == b.Address));
+        Assert.Equal(Schedule(start, 0, 1, 2), Arrivals(a));
+        Assert.Equal(Schedule(start, 0, 1, 2), Arrivals(b));
+        Assert.Equal(start + 2 * Interval, Clock.UtcNow); // ends with its last reading, not an interval later
+    }
+
+    [Fact]
+    public void Duration_ends_the_watch_after_that_span_with_every_poll_inside_it()
+    {
+        DeviceServer device = _devices.Start();
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Duration 00:01:00");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(5, result.Readings.Count());
+        Assert.Equal(Schedule(start, 0, 1, 2, 3, 4), Arrivals(device));
+        Assert.Equal(start + TimeSpan.FromMinutes(1), Clock.UtcNow);
+    }
+
+    [Fact]
+    public void Deltas_restart_with_a_warning_when_the_total_goes_down_or_the_device_id_changes_and_are_never_negative()
+    {
+        DeviceServer device = _devices.Start(deviceId: "GAS_2329790123", initialTotal: 12345.8);
+        device.RequestServed += _ =>
+        {
+            switch (device.Device.Requests.Count)
+            {
+                case 2: device.Device.SetTotal(100); break;                  // the counter is reset before the 3rd reading
+                case 4: device.Device.DeviceId = "GAS_PULSE_77"; break;       // another device at this address for the 5th
+            }
+        };
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 6");
+
+        Assert.Empty(result.Errors);
+        List<GasleserReading> readings = result.Readings.ToList();
+        Assert.Equal(6, readings.Count);
+        Assert.Equal(new double?[] { null, 0.005, null, 0.005, null, 0.005 }, readings.Select(r => r.ConsumptionDelta is double d ? Math.Round(d, 6) : (double?)null));
+        Assert.Equal(new double?[] { null, 1.5, null, 1.5, null, 1.5 }, readings.Select(r => r.AverageFlowRate is double f ? Math.Round(f, 6) : (double?)null));
+        Assert.Equal(2, result.Warnings.Count);
+        Assert.Contains("went down from 12345.805 to 100.005 m³", result.Warnings[0]);
+        Assert.Contains("device id changed from GAS_2329790123 to GAS_PULSE_77", result.Warnings[1]);
+        Assert.All(result.Warnings, w => Assert.StartsWith(device.Address, w));
+    }
+
+    [Fact]
+    public void A_reading_whose_device_timestamp_did_not_move_is_still_emitted_with_its_delta_and_no_flow()
+    {
+        DeviceServer device = _devices.Start();
+        device.Device.StuckTimestamp = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 3");
+
+        Assert.Empty(result.Errors);
+        List<GasleserReading> readings = result.Readings.ToList();
+        Assert.Equal(3, readings.Count);
+        Assert.Single(readings.Select(r => r.Timestamp).Distinct());
+        Assert.All(readings.Skip(1), r => Assert.Equal(0.005, r.ConsumptionDelta!.Value, 6));
+        Assert.All(readings, r => Assert.Null(r.AverageFlowRate));
+    }
+
+    [Fact]
+    public void A_Get_in_another_runspace_during_a_watch_provokes_no_429_makes_polls_late_and_they_return_to_their_slots()
+    {
+        DeviceServer device = _devices.Start();
+        DateTimeOffset start = Clock.UtcNow;
+        Clock.AutoAdvance = false;
+        using var other = new ModuleShell();
+
+        using PowerShell ps = _shell.Create($"Watch-GasleserReading {device.Address} -Count 10");
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => device.Device.Requests.Count == 1 && Clock.Waiters == 1, TimeSpan.FromSeconds(5)));
+        Clock.Advance(TimeSpan.FromSeconds(11));
+        Assert.Single(other.Run($"Get-GasleserReading {device.Address}").Readings); // at 11 s: the session allows it (10.5 s)
+        Clock.AutoAdvance = true;
+        ShellResult result = ModuleShell.Collect(ps, () => new System.Collections.ObjectModel.Collection<PSObject>(ps.EndInvoke(running).ToList()));
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings); // late, but nothing skipped
+        Assert.Equal(10, result.Readings.Count());
+        Assert.Equal(0, device.Device.RateLimitedCount);
+        // Each late poll waits 10.5 s after the one before; they gain 1.5 s a poll until they are back on schedule.
+        double[] seconds = Arrivals(device).Select(t => (t - start).TotalSeconds).ToArray();
+        Assert.Equal(new[] { 0, 11, 21.5, 32, 42.5, 53, 63.5, 74, 84.5, 96, 108 }, seconds);
+    }
+
+    [Fact]
+    public void An_interval_below_10_s_is_a_parameter_error_naming_the_device_limit()
+    {
+        DeviceServer device = _devices.Start();
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Interval 00:00:05");
+
+        Assert.Empty(result.Readings);
+        ErrorRecord record = Assert.Single(result.Errors);
+        Assert.StartsWith("ParameterArgumentValidationError", record.FullyQualifiedErrorId);
+        ParameterBindingException error = Assert.IsAssignableFrom<ParameterBindingException>(record.Exception);
+        Assert.Equal("Interval", error.ParameterName);
+        Assert.Contains("one request every 10 s", error.Message);
+        Assert.Empty(device.Device.Requests);
+    }
+
+    [Fact]
+    public void ErrorAction_Stop_ends_the_watch_at_the_first_failure_leaving_nothing_running()
+    {
+        DeviceServer device = _devices.Start(DeviceFault.OldFirmware);
+
+        ShellResult result = _shell.Run(
+            $"try {{ Watch-GasleserReading {device.Address} -ErrorAction Stop }} catch [Gasleser.GasleserFirmwareUnsupportedException] {{ 'caught ' + $_.FullyQualifiedErrorId }}");
+
+        Assert.StartsWith("caught Gasleser.FirmwareUnsupported", (string)result.Output.Single().BaseObject);
+        Thread.Sleep(200); // a loop left running would be waited for by the auto-advancing clock and poll again
+        Assert.Equal(0, Clock.Waiters);
+        Assert.Single(device.Device.Requests);
+    }
+
+    [Fact]
+    public void CtrlC_while_waiting_for_the_next_poll_stops_within_half_a_second_leaving_nothing_waiting()
+    {
+        DeviceServer device = _devices.Start();
+        Clock.AutoAdvance = false;
+
+        using PowerShell ps = _shell.Create($"Watch-GasleserReading {device.Address}, {_devices.Start().Address}");
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => Clock.Waiters == 2, TimeSpan.FromSeconds(5)));
+
+        var stopwatch = Stopwatch.StartNew();
+        ps.Stop();
+        stopwatch.Stop();
+
+        Assert.True(running.IsCompleted);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(0.5), $"stopped after {stopwatch.Elapsed}");
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(0, Clock.Waiters);
+        Assert.Single(device.Device.Requests);
+    }
+
+    [Fact]
+    public void CtrlC_during_a_poll_that_hangs_stops_within_half_a_second()
+    {
+        DeviceServer device = _devices.Start(DeviceFault.Hang);
+
+        using PowerShell ps = _shell.Create($"Watch-GasleserReading {device.Address} -TimeoutSec 60");
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => device.Device.Requests.Count > 0, TimeSpan.FromSeconds(5)));
+
+        var stopwatch = Stopwatch.StartNew();
+        ps.Stop();
+        stopwatch.Stop();
+
+        Assert.True(running.IsCompleted);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(0.5), $"stopped after {stopwatch.Elapsed}");
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(0, Clock.Waiters);
+    }
+
+    [Fact]
+    public void A_watch_reading_has_the_properties_of_a_Get_reading_in_the_same_order_so_one_CSV_log_takes_both()
+    {
+        DeviceServer device = _devices.Start();
+
+        ShellResult result = _shell.Run(
+            "(Get-GasleserReading $a).PSObject.Properties.Name -join ','; " +
+            "Watch-GasleserReading $a -Count 2 | ForEach-Object { $_.PSObject.TypeNames[0] + ':' + ($_.PSObject.Properties.Name -join ',') }",
+            new Dictionary<string, object?> { ["a"] = device.Address });
+
+        Assert.Empty(result.Errors);
+        string[] lines = result.Output.Select(o => (string)o.BaseObject).ToArray();
+        Assert.Equal("ComputerName,DeviceId,Timestamp,TotalConsumption,CurrentFlowRate,ConsumptionDelta,AverageFlowRate,PulseCount,SignalStrength,Rssi,FromCache", lines[0]);
+        Assert.Equal(new[] { "Gasleser.GasleserReading:" + lines[0], "Gasleser.GasleserReading:" + lines[0] }, lines.Skip(1));
+    }
+}
