@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Gasleser.format.ps1xml')
-    CmdletsToExport      = @('Get-GasleserReading')
+    CmdletsToExport      = @('Get-GasleserReading', 'Get-GasleserSession')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
