@@ -16,6 +16,7 @@ namespace Gasleser.Commands
         [Alias("IPAddress", "HostName", "CN")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[]? ComputerName { get; set; }
 
         protected override void ProcessRecord()
