@@ -15,10 +15,6 @@ namespace Gasleser.Tests;
 internal sealed class CapturingHost : PSHost
 {
     private readonly CapturingUserInterface _ui = new();
-    private readonly CultureInfo _culture;
-
-    /// <param name="culture">The culture the engine runs pipelines under (it takes it from the host); invariant by default.</param>
-    public CapturingHost(CultureInfo? culture = null) => _culture = culture ?? CultureInfo.InvariantCulture;
 
     public string Text => _ui.Text;
 
@@ -26,7 +22,7 @@ internal sealed class CapturingHost : PSHost
     public override Version Version { get; } = new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
     public override PSHostUserInterface UI => _ui;
-    public override CultureInfo CurrentCulture => _culture;
+    public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
     public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
     public override void SetShouldExit(int exitCode) { }
     public override void EnterNestedPrompt() => throw new NotSupportedException();
