@@ -1,6 +1,7 @@
 @{
     RootModule           = 'Gasleser.dll'
-    ModuleVersion        = '0.1.0'
+    # Stamped with VersionPrefix from Directory.Build.props when the module is staged (build/Module.targets).
+    ModuleVersion        = '0.0.0'
     GUID                 = '5f0c3b8e-2d3a-4b7e-9a41-6c1e8f2d7a90'
     Author               = 'Gasleser developers'
     CompanyName          = 'Gasleser project'
