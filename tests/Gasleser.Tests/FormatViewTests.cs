@@ -98,6 +98,7 @@ public sealed class FormatViewTests(Xunit.Abstractions.ITestOutputHelper output)
         InitialSessionState state = InitialSessionState.CreateDefault2();
         state.Formats.Add(new SessionStateFormatEntry(file));
         _shell = new ModuleShell(_host, state);
+        File.Delete(file); // read when the runspace opened
         DeviceServer device = _devices.Start(deviceId: "GAS_2329790123", initialTotal: 12345.8);
 
         string text = Render(_shell,
