@@ -1,6 +1,7 @@
 @{
     RootModule           = 'Gasleser.dll'
-    ModuleVersion        = '0.1.0'
+    # Stamped with VersionPrefix from Directory.Build.props when the module is staged (build/Module.targets).
+    ModuleVersion        = '0.0.0'
     GUID                 = '5f0c3b8e-2d3a-4b7e-9a41-6c1e8f2d7a90'
     Author               = 'Gasleser developers'
     CompanyName          = 'Gasleser project'
@@ -9,7 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Gasleser.format.ps1xml', 'Gasleser.Usage.format.ps1xml')
-    CmdletsToExport      = @('Get-GasleserReading', 'Watch-GasleserReading', 'Find-Gasleser', 'Measure-GasleserUsage')
+    CmdletsToExport      = @('Get-GasleserReading', 'Watch-GasleserReading', 'Find-Gasleser', 'Get-GasleserSession', 'Measure-GasleserUsage')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

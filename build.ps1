@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Builds the Gasleser module into out/Gasleser/ and, with -Test, runs the tests.
+    Builds the Gasleser module into out/Gasleser/; with -Test runs the tests; with -Package makes the gallery package.
 .DESCRIPTION
     A convenience wrapper for PowerShell users around the .NET SDK, which does all the work:
     'dotnet build' stages the importable module folder, 'dotnet test' runs the xunit suite.
@@ -10,10 +10,14 @@
     Import-Module ./out/Gasleser/Gasleser.psd1
 .EXAMPLE
     ./build.ps1 -Test
+.EXAMPLE
+    ./build.ps1 -Package -Configuration Release
+    # out/package/Gasleser/<version>/ (the layout Install-Module creates) and out/package/Gasleser.<version>.nupkg
 #>
 [CmdletBinding()]
 param(
     [switch] $Test,
+    [switch] $Package,
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug'
 )
@@ -39,4 +43,9 @@ if ($Test) {
     elseif ($pesterTests) {
         Write-Warning 'Pester 5 is not installed: the Pester suite was not run (Install-Module Pester -MinimumVersion 5.0).'
     }
+}
+
+if ($Package) {
+    dotnet msbuild src/Gasleser/Gasleser.csproj -t:Package -p:Configuration=$Configuration -nologo
+    if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)." }
 }

@@ -15,6 +15,9 @@ namespace Gasleser.Commands
     [OutputType(typeof(GasleserReading))]
     public sealed class WatchGasleserReadingCommand : PSCmdlet, IDisposable
     {
+        /// <summary>The extra type name of a watch's readings, for their view (Gasleser.format.ps1xml).</summary>
+        public const string WatchTypeName = "Gasleser.GasleserReading#Watch";
+
         /// <summary>How long a stopped watch waits for its device loops to unwind before it returns.</summary>
         private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(200);
 
@@ -23,6 +26,7 @@ namespace Gasleser.Commands
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IPAddress", "HostName", "CN")]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -141,7 +145,16 @@ namespace Gasleser.Commands
 
             public BridgeOutput(WatchGasleserReadingCommand cmdlet) => _cmdlet = cmdlet;
 
-            public void Reading(GasleserReading reading) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(reading));
+            public void Reading(GasleserReading reading) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(AsWatchReading(reading)));
+
+            // The same reading type as Get-GasleserReading (one CSV log takes both); the extra type name
+            // picks the table view with the delta columns.
+            private static PSObject AsWatchReading(GasleserReading reading)
+            {
+                var shown = PSObject.AsPSObject(reading);
+                shown.TypeNames.Insert(0, WatchTypeName);
+                return shown;
+            }
 
             public void Error(GasleserException error) => _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
 

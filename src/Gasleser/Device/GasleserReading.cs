@@ -6,7 +6,9 @@ namespace Gasleser
     /// One reading of a Gasleser device. Volumes are in cubic metres (m³), flows in m³/h.
     /// The property order is part of the contract: CSV logs started by Get-GasleserReading
     /// can be appended to by Watch-GasleserReading, year after year.
+    /// A row of such a log converts back with [Gasleser.GasleserReading]$row (see <see cref="GasleserReadingConverter"/>).
     /// </summary>
+    [System.ComponentModel.TypeConverter(typeof(GasleserReadingConverter))]
     public sealed class GasleserReading
     {
         /// <summary>The address that was asked, normalised (host, plus ":port" when not 80).</summary>

@@ -26,9 +26,12 @@ internal sealed class ModuleShell : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public ModuleShell()
+    /// <param name="host">A host to run under (e.g. a <see cref="CapturingHost"/> to read Out-Default's text); none by default.</param>
+    /// <param name="state">The session state to start from; InitialSessionState.CreateDefault2() by default.</param>
+    public ModuleShell(System.Management.Automation.Host.PSHost? host = null, InitialSessionState? state = null)
     {
-        _runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        state ??= InitialSessionState.CreateDefault2();
+        _runspace = host == null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
         ShellResult imported = Run($"Import-Module '{StagedModule.Manifest}' -ErrorAction Stop");
         if (imported.Terminating != null || imported.Errors.Count > 0)
