@@ -51,6 +51,12 @@ namespace Gasleser.Simulator
         /// <summary>When set, the device's own clock is stuck: every reading carries this timestamp.</summary>
         public DateTimeOffset? StuckTimestamp { get; set; }
 
+        /// <summary>
+        /// How far the device's own clock is from <see cref="Now"/>: its timestamps are Now + this. A reboot
+        /// that comes back before the device has synchronised its clock makes its timestamps jump.
+        /// </summary>
+        public TimeSpan ClockOffset { get; set; }
+
         /// <summary>Send the fields real devices add beyond the documented four: count, signal_strength, rssi.</summary>
         public bool ExtraFields { get; set; } = true;
 
@@ -131,7 +137,7 @@ namespace Gasleser.Simulator
             var c = CultureInfo.InvariantCulture;
             double total = Math.Round(Total(now), 3);
             string text = "{\"device_id\": \"" + DeviceId + "\", "
-                + "\"timestamp\": \"" + (StuckTimestamp ?? now).ToUnixTimeSeconds().ToString(c) + "\", "
+                + "\"timestamp\": \"" + (StuckTimestamp ?? now + ClockOffset).ToUnixTimeSeconds().ToString(c) + "\", "
                 + "\"total_consumption\": " + total.ToString("R", c) + ", "
                 + "\"current_flow_rate\": " + Math.Round(SmoothedFlow(now), 3).ToString("R", c);
             if (ExtraFields)

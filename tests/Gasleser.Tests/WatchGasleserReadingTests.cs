@@ -309,12 +309,22 @@ public sealed class WatchGasleserReadingTests : IDisposable
 
         ShellResult result = _shell.Run(
             "(Get-GasleserReading $a).PSObject.Properties.Name -join ','; " +
-            "Watch-GasleserReading $a -Count 2 | ForEach-Object { $_.PSObject.TypeNames[0] + ':' + ($_.PSObject.Properties.Name -join ',') }",
+            "Watch-GasleserReading $a -Count 2 | ForEach-Object { $_.PSObject.BaseObject.GetType().FullName + ':' + ($_.PSObject.Properties.Name -join ',') }",
             new Dictionary<string, object?> { ["a"] = device.Address });
 
         Assert.Empty(result.Errors);
         string[] lines = result.Output.Select(o => (string)o.BaseObject).ToArray();
         Assert.Equal("ComputerName,DeviceId,Timestamp,TotalConsumption,CurrentFlowRate,ConsumptionDelta,AverageFlowRate,PulseCount,SignalStrength,Rssi,FromCache", lines[0]);
         Assert.Equal(new[] { "Gasleser.GasleserReading:" + lines[0], "Gasleser.GasleserReading:" + lines[0] }, lines.Skip(1));
+    }
+
+    [Fact]
+    public void A_watch_reading_is_marked_for_the_view_with_the_delta_columns()
+    {
+        DeviceServer device = _devices.Start();
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 1 | ForEach-Object {{ $_.PSObject.TypeNames[0..1] }}");
+
+        Assert.Equal(new object[] { "Gasleser.GasleserReading#Watch", "Gasleser.GasleserReading" }, result.Output.Select(o => o.BaseObject));
     }
 }

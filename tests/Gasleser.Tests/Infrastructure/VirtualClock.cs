@@ -5,8 +5,11 @@ namespace Gasleser.Tests;
 
 /// <summary>
 /// A session clock the tests control. With <see cref="AutoAdvance"/> it jumps to the next waiter's due
-/// time as soon as nothing new has happened for a few real milliseconds, so a 10 s window passes in
-/// milliseconds; without it, time moves only by <see cref="Advance"/>.
+/// time (or the next scheduled event's, if sooner) as soon as nothing new has happened for a few real
+/// milliseconds, so a 10 s window passes in milliseconds; without it, time moves only by <see cref="Advance"/>.
+/// It jumps only while something waits on it: a request in flight with nobody waiting (a watch of one
+/// device, say) takes no virtual time, however many real milliseconds it takes, and a scheduled event
+/// later in the day is not pulled forward into it.
 /// </summary>
 internal sealed class VirtualClock : ISessionClock, IDisposable
 {
@@ -58,9 +61,10 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> when this clock reaches now + <paramref name="after"/> (it counts as a
-    /// waiter), synchronously and before any waiter due at the same time is released: a test's scripted
-    /// event (a device going away, coming back) happens exactly then, whatever the thread pool is doing.
+    /// Runs <paramref name="action"/> when this clock reaches now + <paramref name="after"/>, synchronously
+    /// and before any waiter due at the same time is released: a test's scripted event (a device going
+    /// away, coming back) happens exactly then, whatever the thread pool is doing. The clock stops there on
+    /// its way to a later waiter, but an event alone does not make it move.
     /// </summary>
     public void Schedule(TimeSpan after, Action action)
     {
@@ -93,7 +97,7 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
 
             lock (_lock)
             {
-                if (_waiters.Count + _scheduled.Count == 0 || _sinceChange.Elapsed < Quiet)
+                if (_waiters.Count == 0 || _sinceChange.Elapsed < Quiet)
                 {
                     continue;
                 }
