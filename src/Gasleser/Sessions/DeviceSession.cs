@@ -116,15 +116,7 @@ namespace Gasleser.Sessions
                     }
                     catch (DeviceBusyException busy)
                     {
-                        Interlocked.Increment(ref _rateLimitedAnswers);
-                        TimeSpan window = busy.RetryAfter > Spacing ? busy.RetryAfter.Value : Spacing;
-                        lock (_state)
-                        {
-                            _nextAllowed = Clock.UtcNow + window;
-                        }
-
-                        _machineWide?.Release(_nextAllowed.Value, verbose);
-
+                        TimeSpan window = RecordBusy(busy, verbose);
                         if (attempt >= RetriesOnRateLimit || noWait)
                         {
                             throw RateLimited(
@@ -139,6 +131,22 @@ namespace Gasleser.Sessions
             {
                 _turn.Release();
             }
+        }
+
+        // A 429: the device's window (its Retry-After, at least our spacing) starts now, here and machine-wide.
+        private TimeSpan RecordBusy(DeviceBusyException busy, Action<string>? verbose)
+        {
+            Interlocked.Increment(ref _rateLimitedAnswers);
+            TimeSpan window = busy.RetryAfter > Spacing ? busy.RetryAfter.Value : Spacing;
+            DateTimeOffset next;
+            lock (_state)
+            {
+                next = Clock.UtcNow + window;
+                _nextAllowed = next;
+            }
+
+            _machineWide?.Release(next, verbose);
+            return window;
         }
 
         private async Task WaitForSlotAsync(bool noWait, Action<string>? verbose, CancellationToken cancellationToken)
@@ -280,14 +288,7 @@ namespace Gasleser.Sessions
                 }
                 catch (DeviceBusyException busy)
                 {
-                    Interlocked.Increment(ref _rateLimitedAnswers);
-                    TimeSpan window = busy.RetryAfter > Spacing ? busy.RetryAfter.Value : Spacing;
-                    lock (_state)
-                    {
-                        _nextAllowed = Clock.UtcNow + window;
-                    }
-
-                    _machineWide?.Release(_nextAllowed.Value, verbose: null);
+                    RecordBusy(busy, verbose: null);
                     return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
                 }
             }
