@@ -208,8 +208,8 @@ namespace Gasleser
             return true;
         }
 
-        // IPAddress.TryParse accepts "10.1" and "0x0a.1"; a device address is four decimal parts.
-        private static bool IsDottedQuad(string s)
+        // IPAddress.TryParse accepts "10.1" and "0x0a.1"; an address a user writes is four decimal parts.
+        internal static bool IsDottedQuad(string s)
         {
             string[] parts = s.Split('.');
             if (parts.Length != 4)

@@ -163,16 +163,7 @@ namespace Gasleser.Discovery
                 return false;
             }
 
-            // IPAddress.TryParse takes "10.1" and "0x0a.1"; a subnet is written with four decimal parts.
-            string[] parts = text.Split('.');
-            bool dottedQuad = parts.Length == 4;
-            foreach (string part in parts)
-            {
-                dottedQuad &= part.Length > 0 && part.Length <= 3
-                    && int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value <= 255;
-            }
-
-            if (!dottedQuad || !IPAddress.TryParse(text, out address))
+            if (!DeviceEndpoint.IsDottedQuad(text) || !IPAddress.TryParse(text, out address))
             {
                 reason = $"'{text}' is not an IPv4 address";
                 return false;
