@@ -306,7 +306,7 @@ public sealed class FindGasleserTests : IDisposable
 
         using PowerShell ps = _shell.Create($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port} -TimeoutMilliseconds 60000");
         IAsyncResult running = ps.BeginInvoke();
-        SpinWait.SpinUntil(() => hang.Device.Requests.Count > 0, TimeSpan.FromSeconds(5));
+        Assert.True(SpinWait.SpinUntil(() => hang.Device.Requests.Count > 0, TimeSpan.FromSeconds(5)));
 
         CtrlC.StopsWithinHalfASecond(ps, running);
         Assert.Equal(2, _shell.Run("1 + 1").Output.Single().BaseObject);

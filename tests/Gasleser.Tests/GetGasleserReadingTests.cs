@@ -279,7 +279,7 @@ public sealed class GetGasleserReadingTests(Xunit.Abstractions.ITestOutputHelper
 
         using PowerShell ps = _shell.Create($"Get-GasleserReading {device.Address}");
         IAsyncResult running = ps.BeginInvoke();
-        SpinWait.SpinUntil(() => Clock.Waiters > 0, TimeSpan.FromSeconds(5));
+        Assert.True(SpinWait.SpinUntil(() => Clock.Waiters > 0, TimeSpan.FromSeconds(5)));
         Assert.Equal(1, Clock.Waiters);
 
         CtrlC.StopsWithinHalfASecond(ps, running);
@@ -294,7 +294,7 @@ public sealed class GetGasleserReadingTests(Xunit.Abstractions.ITestOutputHelper
 
         using PowerShell ps = _shell.Create($"Get-GasleserReading {device.Address} -TimeoutSec 60");
         IAsyncResult running = ps.BeginInvoke();
-        SpinWait.SpinUntil(() => device.Device.Requests.Count > 0, TimeSpan.FromSeconds(5));
+        Assert.True(SpinWait.SpinUntil(() => device.Device.Requests.Count > 0, TimeSpan.FromSeconds(5)));
 
         CtrlC.StopsWithinHalfASecond(ps, running);
     }
