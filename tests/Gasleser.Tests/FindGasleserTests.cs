@@ -120,6 +120,23 @@ public sealed class FindGasleserTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_leaves_sessions_and_slot_files_only_for_the_devices_it_found()
+    {
+        _subnet.Start(10);
+        _subnet.Start(11, DeviceFault.OldFirmware);
+        _subnet.Start(14, DeviceFault.Html);
+
+        ShellResult result = _shell.Run(Sweep() + $"; '--'; Get-GasleserSession '{_subnet.Prefix}*' | ForEach-Object ComputerName");
+
+        Assert.Empty(result.Errors);
+        string[] sessions = result.Output.Select(o => o.BaseObject).OfType<string>().SkipWhile(o => o != "--").Skip(1).ToArray();
+        Assert.Equal(new[] { $"{_subnet.Prefix}10:{_subnet.Port}" }, sessions);
+        string[] slotFiles = Directory.GetFiles(SimulatedDevices.SlotDirectory, $"gasleser-{_subnet.Prefix}*-{_subnet.Port}.slot")
+            .Select(Path.GetFileName).ToArray()!;
+        Assert.Equal(new[] { $"gasleser-{_subnet.Prefix}10-{_subnet.Port}.slot" }, slotFiles);
+    }
+
+    [Fact]
     public void A_subnet_with_several_hosts_that_never_answer_takes_about_one_timeout_not_one_per_host()
     {
         for (int host = 20; host < 26; host++)

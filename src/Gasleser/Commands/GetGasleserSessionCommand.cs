@@ -23,7 +23,7 @@ namespace Gasleser.Commands
         {
             DateTimeOffset now = SessionRegistry.Clock.UtcNow;
             List<DeviceSession> asked = SessionRegistry.All
-                .Where(s => s.Requests > 0)
+                .Where(s => s.Requests > 0 && s.Known)
                 .OrderBy(s => s.Endpoint.ComputerName, StringComparer.OrdinalIgnoreCase)
                 .ToList();
 

@@ -37,6 +37,7 @@ namespace Gasleser.Sessions
         private long _requests;
         private long _rateLimitedAnswers;
         private ExchangeOutcome _lastOutcome;
+        private volatile bool _askedByCommand;
 
         internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock, MachineWideSlot? machineWide)
         {
@@ -62,6 +63,13 @@ namespace Gasleser.Sessions
         public GasleserReading? LastReading { get { lock (_state) { return _lastReading; } } }
 
         public DateTimeOffset? LastReadingAt { get { lock (_state) { return _lastReadingAt; } } }
+
+        /// <summary>
+        /// True when this process knows something of a device here: a command read it (or tried to), or a
+        /// discovery probe got a reading or a 429. False for an address a sweep probed where nothing
+        /// answered like a Gasleser.
+        /// </summary>
+        public bool Known { get { lock (_state) { return _askedByCommand || _lastReading != null || Interlocked.Read(ref _rateLimitedAnswers) > 0; } } }
 
         /// <summary>Requests sent to the device by this process.</summary>
         public long Requests => Interlocked.Read(ref _requests);
@@ -112,7 +120,7 @@ namespace Gasleser.Sessions
                     await ClaimMachineWideSlotAsync(timeout, noWait, verbose, cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        return await ExchangeAsync(timeout, verbose, cancellationToken).ConfigureAwait(false);
+                        return await ExchangeAsync(timeout, verbose, probe: false, cancellationToken).ConfigureAwait(false);
                     }
                     catch (DeviceBusyException busy)
                     {
@@ -191,8 +199,13 @@ namespace Gasleser.Sessions
             }
         }
 
-        private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, Action<string>? verbose, CancellationToken cancellationToken)
+        private async Task<GasleserReading> ExchangeAsync(TimeSpan timeout, Action<string>? verbose, bool probe, CancellationToken cancellationToken)
         {
+            if (!probe)
+            {
+                _askedByCommand = true;
+            }
+
             lock (_state)
             {
                 _lastRequest = Clock.UtcNow;
@@ -233,6 +246,7 @@ namespace Gasleser.Sessions
             {
                 // Whatever the outcome, the request may have reached the device: the next one waits its turn.
                 DateTimeOffset next;
+                bool noGasleser;
                 lock (_state)
                 {
                     DateTimeOffset earliest = Clock.UtcNow + Spacing;
@@ -242,9 +256,10 @@ namespace Gasleser.Sessions
                     }
 
                     next = _nextAllowed.Value;
+                    noGasleser = _lastOutcome == ExchangeOutcome.Failed;
                 }
 
-                _machineWide?.Release(next, verbose);
+                _machineWide?.Release(next, verbose, onlyIfPresent: probe && noGasleser);
             }
         }
 
@@ -275,7 +290,7 @@ namespace Gasleser.Sessions
 
                 // Another process on this machine holds the device: a probe does not wait for it.
                 DateTimeOffset now = Clock.UtcNow;
-                if (_machineWide?.TryClaim(now, now + timeout + Spacing, verbose: null) != null)
+                if (_machineWide?.TryClaim(now, now + timeout + Spacing, verbose: null, onlyIfPresent: true) != null)
                 {
                     return FromSession();
                 }
@@ -283,7 +298,7 @@ namespace Gasleser.Sessions
                 var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
-                    GasleserReading reading = await ExchangeAsync(timeout, verbose: null, cancellationToken).ConfigureAwait(false);
+                    GasleserReading reading = await ExchangeAsync(timeout, verbose: null, probe: true, cancellationToken).ConfigureAwait(false);
                     return new ProbeResult(GasleserDeviceStatus.Online, reading, stopwatch.Elapsed);
                 }
                 catch (DeviceBusyException busy)

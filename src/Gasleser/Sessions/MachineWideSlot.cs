@@ -40,12 +40,13 @@ namespace Gasleser.Sessions
         /// <summary>
         /// If another process holds the device until later than <paramref name="now"/>, returns that time.
         /// Otherwise claims the device until <paramref name="claimUntil"/> (the worst-case end of the
-        /// request about to start) and returns null.
+        /// request about to start) and returns null. With <paramref name="onlyIfPresent"/> (a discovery
+        /// probe), a file no process made is not made either.
         /// </summary>
-        public DateTimeOffset? TryClaim(DateTimeOffset now, DateTimeOffset claimUntil, Action<string>? verbose)
+        public DateTimeOffset? TryClaim(DateTimeOffset now, DateTimeOffset claimUntil, Action<string>? verbose, bool onlyIfPresent = false)
         {
             DateTimeOffset? busyUntil = null;
-            Update(verbose, current =>
+            Update(verbose, onlyIfPresent, current =>
             {
                 if (current > now)
                 {
@@ -58,12 +59,15 @@ namespace Gasleser.Sessions
             return busyUntil;
         }
 
-        /// <summary>Records when the next request may start, after an exchange ended.</summary>
-        public void Release(DateTimeOffset nextAllowed, Action<string>? verbose) => Update(verbose, _ => nextAllowed);
+        /// <summary>Records when the next request may start, after an exchange ended; with <c>onlyIfPresent</c>
+        /// (a probe that found no Gasleser) only an existing file is updated.</summary>
+        public void Release(DateTimeOffset nextAllowed, Action<string>? verbose, bool onlyIfPresent = false) =>
+            Update(verbose, onlyIfPresent, _ => nextAllowed);
 
-        private void Update(Action<string>? verbose, Func<DateTimeOffset?, DateTimeOffset?> change)
+        private void Update(Action<string>? verbose, bool onlyIfPresent, Func<DateTimeOffset?, DateTimeOffset?> change)
         {
-            if (DateTime.UtcNow < _pausedUntil)
+            // A sweep probes hundreds of addresses where no Gasleser lives: they get no slot file.
+            if (DateTime.UtcNow < _pausedUntil || (onlyIfPresent && !File.Exists(_path)))
             {
                 return;
             }
