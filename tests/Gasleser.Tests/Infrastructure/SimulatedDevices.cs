@@ -17,6 +17,21 @@ internal sealed class SimulatedDevices : IDisposable
     /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
     public static readonly string SlotDirectory = Path.Combine(Path.GetTempPath(), "gasleser-tests-" + Environment.ProcessId);
 
+    static SimulatedDevices()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(SlotDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Already gone, or never made.
+            }
+        };
+    }
+
     public SimulatedDevices(bool realTime = false)
     {
         SessionRegistry.MachineWideDirectory = SlotDirectory;
