@@ -1,0 +1,60 @@
+using System;
+
+namespace Gasleser
+{
+    /// <summary>
+    /// What a reading's time and total may be, wherever a reading enters the module: a device's answer
+    /// (an InvalidResponse when broken) or a logged or piped row (an InvalidReading). One rule set, kept here.
+    /// </summary>
+    public static class ReadingPlausibility
+    {
+        /// <summary>
+        /// No Gasleser reads a meter before this: an earlier time is a device whose clock is not set yet
+        /// (seconds since boot read as a Unix time, e.g. "523" = 1970-01-01 00:08:43).
+        /// </summary>
+        public static readonly DateTimeOffset EarliestTime = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        /// <summary>How far ahead of the host's clock a device's clock may run before its times are refused.</summary>
+        public static readonly TimeSpan LatestAhead = TimeSpan.FromDays(1);
+
+        /// <summary>A household gas meter shows at most 8 digits before the decimal mark (m³).</summary>
+        public const double MaximumTotal = 99_999_999.999;
+
+        /// <summary>Null when <paramref name="time"/> is a plausible measurement time at host time <paramref name="hostNow"/>, else why not.</summary>
+        public static string? CheckTime(DateTimeOffset time, DateTimeOffset hostNow)
+        {
+            if (time < EarliestTime)
+            {
+                return $"is {time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, before {EarliestTime.UtcDateTime:yyyy-MM-dd}: the device has not set its clock yet";
+            }
+
+            if (hostNow < DateTimeOffset.MaxValue - LatestAhead && time > hostNow + LatestAhead)
+            {
+                return $"is {time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, more than {LatestAhead.TotalHours:0} h ahead of this computer's clock: the device's clock is wrong";
+            }
+
+            return null;
+        }
+
+        /// <summary>Null when <paramref name="total"/> (m³) could be on a meter, else why not.</summary>
+        public static string? CheckTotal(double total)
+        {
+            if (double.IsNaN(total) || double.IsInfinity(total))
+            {
+                return "is not a finite number";
+            }
+
+            if (total < 0)
+            {
+                return "is negative";
+            }
+
+            if (total > MaximumTotal)
+            {
+                return $"is beyond what a gas meter shows ({MaximumTotal:0.###} m³ at most)";
+            }
+
+            return null;
+        }
+    }
+}
