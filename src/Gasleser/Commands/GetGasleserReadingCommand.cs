@@ -65,7 +65,6 @@ namespace Gasleser.Commands
                 }
 
                 DeviceSession session = SessionRegistry.Get(endpoint);
-                WriteVerbose($"{endpoint}: asking http://{endpoint.HostHeader}/v1/data (timeout {TimeoutSec} s).");
                 _bridge.Run(this, endpoint.ComputerName, async token =>
                 {
                     try

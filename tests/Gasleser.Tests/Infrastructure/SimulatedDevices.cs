@@ -49,7 +49,8 @@ internal sealed class SimulatedDevices : IDisposable
     /// <summary>The virtual clock, or null in a real-time test.</summary>
     public VirtualClock? Clock { get; }
 
-    public DateTimeOffset Now => Clock?.UtcNow ?? DateTimeOffset.UtcNow;
+    /// <summary>What the time really is: the devices' clocks, which a step of the host's wall clock does not move.</summary>
+    public DateTimeOffset Now => Clock?.TrueNow ?? DateTimeOffset.UtcNow;
 
     /// <summary>A loopback address no other test uses, so each test starts with fresh sessions.</summary>
     public static IPAddress NextLoopbackAddress()
