@@ -358,7 +358,7 @@ namespace Gasleser.Sessions
         private async Task<DeviceTurn> TurnAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
             DeviceTurn? turn = _turn;
-            if (turn == null)
+            if (turn == null || turn.Clock != Clock)
             {
                 turn = await SessionRegistry.ResolveTurnAsync(Endpoint, timeout, cancellationToken).ConfigureAwait(false);
                 if (turn == null)

@@ -19,11 +19,15 @@ namespace Gasleser.Sessions
         private TimeSpan? _lastRequest;
         private TimeSpan? _nextAllowed;
 
-        public DeviceTurn(string key, MachineWideSlot? machineWide)
+        public DeviceTurn(string key, MachineWideSlot? machineWide, ISessionClock clock)
         {
             Key = key;
             MachineWide = machineWide;
+            Clock = clock;
         }
+
+        /// <summary>The clock the turn's times are on; they mean nothing on another one (a test installs its own).</summary>
+        public ISessionClock Clock { get; }
 
         /// <summary>The endpoint the turn was made for, e.g. "127.0.0.1:20001".</summary>
         public string Key { get; }

@@ -105,7 +105,7 @@ namespace Gasleser.Sessions
         {
             lock (TurnsLock)
             {
-                if (!TurnsByDeviceId.TryGetValue(deviceId, out DeviceTurn? device))
+                if (!TurnsByDeviceId.TryGetValue(deviceId, out DeviceTurn? device) || device.Clock != _clock)
                 {
                     TurnsByDeviceId[deviceId] = turn;
                     return turn;
@@ -127,12 +127,13 @@ namespace Gasleser.Sessions
         {
             lock (TurnsLock)
             {
-                DeviceTurn? turn = keys.Select(k => TurnsByEndpoint.TryGetValue(k, out DeviceTurn? t) ? t : null).FirstOrDefault(t => t != null);
+                // A turn made on another clock (before a test or simulation installed its own) is forgotten.
+                DeviceTurn? turn = keys.Select(k => TurnsByEndpoint.TryGetValue(k, out DeviceTurn? t) ? t : null).FirstOrDefault(t => t != null && t.Clock == _clock);
                 if (turn == null)
                 {
                     string? directory = _machineWideDirectory;
                     bool named = keys[0].StartsWith("name:", StringComparison.Ordinal);
-                    turn = new DeviceTurn(keys[0], directory != null && !named ? new MachineWideSlot(directory, keys[0]) : null);
+                    turn = new DeviceTurn(keys[0], directory != null && !named ? new MachineWideSlot(directory, keys[0]) : null, _clock);
                 }
 
                 foreach (string key in keys)

@@ -12,6 +12,7 @@ namespace Gasleser.Tests;
 internal sealed class SimulatedDevices : IDisposable
 {
     private static int _nextAddress = 1;
+    private static int _nextDeviceId = -1;
     private readonly List<DeviceServer> _servers = new();
 
     /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
@@ -61,7 +62,9 @@ internal sealed class SimulatedDevices : IDisposable
 
     public DeviceServer Start(DeviceFault fault = DeviceFault.None, string? deviceId = null, double initialTotal = 12345.8)
     {
-        var device = new SimulatedDevice(deviceId ?? "GAS_" + (4224559000 + _servers.Count), initialTotal, () => Now) { Fault = fault };
+        // Device ids are unique across the test run: endpoints that answer with one id share that device's turn.
+        deviceId ??= "GAS_" + (4224559000L + Interlocked.Increment(ref _nextDeviceId));
+        var device = new SimulatedDevice(deviceId, initialTotal, () => Now) { Fault = fault };
         var server = new DeviceServer(device, NextLoopbackAddress());
         _servers.Add(server);
         return server;
