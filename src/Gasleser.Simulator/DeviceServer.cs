@@ -134,6 +134,7 @@ namespace Gasleser.Simulator
                         + $"Content-Type: {answer.ContentType}\r\n"
                         + $"Content-Length: {body.Length}\r\n"
                         + (answer.Location != null ? $"Location: {answer.Location}\r\n" : "")
+                        + (answer.Status == 429 && Device.RetryAfter is TimeSpan retryAfter ? $"Retry-After: {(int)retryAfter.TotalSeconds}\r\n" : "")
                         + "Connection: close\r\n\r\n";
                     byte[] headBytes = Encoding.ASCII.GetBytes(head);
                     await stream.WriteAsync(headBytes, _stop.Token).ConfigureAwait(false);
