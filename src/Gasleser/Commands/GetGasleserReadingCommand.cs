@@ -73,9 +73,13 @@ namespace Gasleser.Commands
                             timeout, maxAge, noWait, message => _bridge.Post(() => WriteVerbose(message)), token).ConfigureAwait(false);
                         _bridge.Post(() => WriteObject(reading));
                     }
-                    catch (GasleserException ex)
+                    catch (GasleserException ex) when (_bridge.ShouldReport(ex))
                     {
                         _bridge.Post(() => WriteError(ex.ToErrorRecord()));
+                    }
+                    catch (GasleserException)
+                    {
+                        // Said once already for this command.
                     }
                 });
             }

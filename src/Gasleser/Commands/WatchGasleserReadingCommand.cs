@@ -156,7 +156,13 @@ namespace Gasleser.Commands
                 return shown;
             }
 
-            public void Error(GasleserException error) => _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
+            public void Error(GasleserException error)
+            {
+                if (_cmdlet._bridge.ShouldReport(error))
+                {
+                    _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
+                }
+            }
 
             public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -309,7 +310,19 @@ namespace Gasleser.Sessions
             Interlocked.Increment(ref _requests);
             try
             {
-                GasleserReading reading = await DeviceClient.GetReadingAsync(Endpoint, timeout, cancellationToken).ConfigureAwait(false);
+                GasleserReading reading;
+                try
+                {
+                    reading = await DeviceClient.GetReadingAsync(Endpoint, timeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GasleserUnreachableException ex) when (IsLocalResourceFailure(ex))
+                {
+                    throw new GasleserLocalResourceException(
+                        $"{Endpoint.ComputerName} was not asked: this computer ran out of sockets or open files ({ex.InnerException!.GetBaseException().Message.TrimEnd('.')}). Other devices of this command may not have been asked either.",
+                        Endpoint.ComputerName,
+                        ex);
+                }
+
                 lock (_state)
                 {
                     _lastReading = reading;
@@ -350,6 +363,17 @@ namespace Gasleser.Sessions
                 turn.MachineWide?.Release(Clock.WallTime(next), verbose, onlyIfPresent: probe && noGasleser);
             }
         }
+
+        // Too many open files, no buffer space: the computer's own limits, whichever device was being asked.
+        // Out of descriptors, the runtime cannot even open an assembly the exchange needs (a FileLoadException,
+        // which is an IOException): that is no more the device's fault.
+        private static bool IsLocalResourceFailure(GasleserUnreachableException ex) => ex.InnerException?.GetBaseException() switch
+        {
+            SocketException socket => socket.SocketErrorCode == SocketError.TooManyOpenSockets || socket.SocketErrorCode == SocketError.NoBufferSpaceAvailable,
+            System.IO.FileLoadException _ => true,
+            System.IO.FileNotFoundException missing => missing.FileName?.IndexOf(", Version=", StringComparison.Ordinal) > 0, // an assembly, not a file of ours
+            _ => false,
+        };
 
         /// <summary>
         /// This session's turn: found once, by resolving the name to the endpoint it reaches. A name that
