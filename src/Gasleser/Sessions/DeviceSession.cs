@@ -246,7 +246,7 @@ namespace Gasleser.Sessions
                 throw RateLimited($"{Endpoint.ComputerName} may next be asked at {at}; -NoWait does not wait.");
             }
 
-            if (wait > Spacing + LongestWaitOut)
+            if (wait > LongestWaitOut)
             {
                 throw RateLimited($"{Endpoint.ComputerName} asked not to be asked before {at}, longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
             }
