@@ -34,8 +34,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
-dotnet build Gasleser.sln -c $Configuration -nologo -clp:ErrorsOnly
-if ($LASTEXITCODE -ne 0) { throw "dotnet build failed ($LASTEXITCODE)." }
+# The demo needs only the module and the simulator; tests and packaging build everything.
+$projects = if ($Test -or $Package -or -not $Demo) { @('Gasleser.sln') } else { @('src/Gasleser/Gasleser.csproj', 'src/Gasleser.Simulator/Gasleser.Simulator.csproj') }
+foreach ($project in $projects) {
+    dotnet build $project -c $Configuration -nologo -v:q -tl:off
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build $project failed ($LASTEXITCODE)." }
+}
 Write-Host "Module staged in $(Join-Path $PSScriptRoot 'out/Gasleser')"
 
 if ($Test) {
@@ -75,7 +79,7 @@ if ($Demo) {
     $devices = @("127.0.0.1:$DemoPort", "127.0.0.1:$($DemoPort + 1)", "127.0.0.1:$($DemoPort + 2)=OldFirmware")
     $log = Join-Path ([IO.Path]::GetTempPath()) "gasleser-demo-$PID.log"
     $started = Start-Process dotnet -ArgumentList (@($simulator) + $devices) -PassThru -RedirectStandardOutput $log `
-        -RedirectStandardError "$log.err" -WindowStyle Hidden -ErrorAction Stop 2>$null
+        -RedirectStandardError "$log.err" -NoNewWindow
     try {
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern 'Ctrl\+C stops' -Quiet))) {
