@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace Gasleser.Tests;
 
 /// <summary>
-/// Every table view as an 80-column terminal shows it (Out-Default into an 80-column host, whose last column
-/// the formatter leaves free like the console host): with long and short values, each header whole on one line,
-/// the key columns present, no line longer than 79 characters.
+/// Every table view at 80 columns, with long and short values: through the real Format-Table | Out-String -Width 80,
+/// and through Out-Default into an 80-column host (what a terminal shows). Each header whole on one line, the key
+/// columns present, no line longer than 79 characters (the console host leaves its last column free).
 /// </summary>
 public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposable
 {
@@ -25,16 +25,21 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
         _devices.Dispose();
     }
 
+    /// <summary>The objects <paramref name="script"/> writes, as Format-Table | Out-String -Width 80 renders them, checked against Out-Default's text.</summary>
     private string[] Render(string script)
     {
-        ShellResult result = Shell.Run(script);
+        ShellResult result = Shell.Run($"$shown = @({script}); $shown | Out-Default; $shown | Format-Table | Out-String -Width 80");
         Assert.Null(result.Terminating);
         Assert.Empty(result.Errors);
-        output.WriteLine(_host.Text);
-        string[] lines = _host.Text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        string text = string.Concat(result.Output.Select(o => o.BaseObject as string));
+        output.WriteLine(text);
+        string[] lines = Lines(text);
         Assert.All(lines, l => Assert.True(l.Length <= 79, $"{l.Length} characters: '{l}'"));
+        Assert.Equal(lines, Lines(_host.Text));
         return lines;
     }
+
+    private static string[] Lines(string text) => text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
 
     /// <summary>The header line holds every label whole (none broken over two lines), and the dashes line follows it.</summary>
     private static void HeadersWhole(string[] lines, params string[] labels)
@@ -51,7 +56,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
         DeviceServer pulse = _devices.Start(deviceId: LongId, initialTotal: 99999.999);
         DeviceServer plain = _devices.Start(deviceId: "GAS_1", initialTotal: 0.5);
 
-        string[] lines = Render($"Get-GasleserReading {pulse.Address}, {plain.Address} | Out-Default");
+        string[] lines = Render($"Get-GasleserReading {pulse.Address}, {plain.Address}");
 
         HeadersWhole(lines, "ComputerName", "DeviceId", "Time (local)", "Total (m³)", "Flow (m³/h)");
         Assert.Contains(lines, l => l.Contains(LongId) && l.Contains("99,999.999") && l.EndsWith("1.500"));
@@ -63,7 +68,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
     {
         DeviceServer device = _devices.Start(deviceId: LongId, initialTotal: 12345.8);
 
-        string[] lines = Render($"Watch-GasleserReading {device.Address} -Count 2 | Out-Default");
+        string[] lines = Render($"Watch-GasleserReading {device.Address} -Count 2");
 
         HeadersWhole(lines, "ComputerName", "Time (local)", "Total (m³)", "Δ (m³)", "Avg flow (m³/h)");
         Assert.Contains(lines, l => l.StartsWith(device.Address) && l.EndsWith("12,345.805    0.005           1.500"));
@@ -76,7 +81,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
         Shell.Run($"Get-GasleserReading {device.Address}");
         _devices.Clock!.Advance(TimeSpan.FromSeconds(4));
 
-        string[] lines = Render($"Get-GasleserSession {device.Address} | Out-Default");
+        string[] lines = Render($"Get-GasleserSession {device.Address}");
 
         HeadersWhole(lines, "ComputerName", "Last request", "Next allowed", "Age (s)", "Total (m³)", "Requests", "429s");
         string row = lines.Single(l => l.StartsWith(device.Address));
@@ -88,7 +93,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
     {
         DeviceServer device = _devices.Start(deviceId: LongId, initialTotal: 12345.8);
 
-        string[] lines = Render($"Find-Gasleser -Subnet {device.EndPoint.Address}/32 -Port {device.EndPoint.Port} | Out-Default");
+        string[] lines = Render($"Find-Gasleser -Subnet {device.EndPoint.Address}/32 -Port {device.EndPoint.Port}");
 
         HeadersWhole(lines, "ComputerName", "Port", "DeviceId", "Status", "Total (m³)", "Via");
         Assert.Equal(
@@ -106,7 +111,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
             Path.Combine(SimulatedDevices.SlotDirectory, $"gasleser-{device.EndPoint.Address}-{device.EndPoint.Port}.slot"),
             busyUntil.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
 
-        string[] lines = Render($"Find-Gasleser -Subnet {device.EndPoint.Address}/32 -Port {device.EndPoint.Port} | Out-Default");
+        string[] lines = Render($"Find-Gasleser -Subnet {device.EndPoint.Address}/32 -Port {device.EndPoint.Port}");
 
         Assert.Contains(lines, l => l.Contains($"Busy until {busyUntil.ToLocalTime():HH:mm:ss}"));
     }
@@ -119,7 +124,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void The_usage_table_shows_id_start_and_m3()
     {
-        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC | Out-Default");
+        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC");
 
         HeadersWhole(lines, "DeviceId", "Start", "Used (m³)", "Readings", "Estimated", "Resets");
         Assert.Contains(lines, l => l.StartsWith(LongId + " 2026-01-05 00:00") && l.Contains("12.000"));
@@ -129,7 +134,7 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void With_the_bill_the_usage_table_shows_kWh_and_cost()
     {
-        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC -CalorificValue 11.2 -PricePerKWh 0.12 | Out-Default");
+        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC -CalorificValue 11.2 -PricePerKWh 0.12");
 
         HeadersWhole(lines, "DeviceId", "Start", "Used (m³)", "Energy (kWh)", "Cost", "Estimated");
         // 12 m³ × 11.2 kWh/m³ = 134.4 kWh, at 0.12 = 16.13.
