@@ -163,13 +163,7 @@ namespace Gasleser.Discovery
                 return false;
             }
 
-            if (!DeviceEndpoint.IsDottedQuad(text) || !IPAddress.TryParse(text, out address))
-            {
-                reason = $"'{text}' is not an IPv4 address";
-                return false;
-            }
-
-            return true;
+            return DeviceEndpoint.TryParseDottedQuad(text, out address, out reason);
         }
 
         internal static BigInteger ToNumber(IPAddress address)
