@@ -158,6 +158,22 @@ namespace Gasleser.Discovery
                 Verbose?.Invoke($"{ex.Message} Not reported.");
                 return;
             }
+            catch (GasleserDeviceErrorException ex)
+            {
+                // An HTTP error on /v1/data is most likely a Gasleser that is starting up or unwell: reported, with its status.
+                Verbose?.Invoke(ex.Message);
+                result = null;
+                Report(new GasleserDevice
+                {
+                    ComputerName = endpoint.Host,
+                    Port = endpoint.Port,
+                    Status = GasleserDeviceStatus.DeviceError,
+                    StatusCode = ex.StatusCode,
+                    DiscoveredBy = method,
+                    HostName = hostName,
+                }, endpoint, fromSession: false);
+                return;
+            }
             catch (GasleserException ex) when (method == GasleserDiscoveryMethod.Mdns)
             {
                 Verbose?.Invoke($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
@@ -173,7 +189,7 @@ namespace Gasleser.Discovery
                 return;
             }
 
-            var device = new GasleserDevice
+            Report(new GasleserDevice
             {
                 ComputerName = endpoint.Host,
                 Port = endpoint.Port,
@@ -183,8 +199,11 @@ namespace Gasleser.Discovery
                 ResponseTime = result.ResponseTime,
                 DiscoveredBy = method,
                 HostName = hostName,
-            };
+            }, endpoint, result.FromSession);
+        }
 
+        private void Report(GasleserDevice device, DeviceEndpoint endpoint, bool fromSession)
+        {
             lock (_lock)
             {
                 string at = "at:" + endpoint.ComputerName;
@@ -203,7 +222,7 @@ namespace Gasleser.Discovery
                 _found++;
             }
 
-            if (result.FromSession)
+            if (fromSession)
             {
                 Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceSession.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
             }
