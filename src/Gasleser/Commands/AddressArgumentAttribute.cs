@@ -60,8 +60,9 @@ namespace Gasleser.Commands
         public static GasleserInvalidAddressException? RefusalOf(string address) =>
             Refused.TryGetValue(address, out GasleserInvalidAddressException? refusal) ? refusal : null;
 
-        // Why a custom object did not bind by property name: no address property, or one that is empty, or a Port that is no port.
-        private static string RefusalFor(PSObject piped)
+        // Why a custom object cannot bind by property name: no address property, one that is empty, or a Port that is
+        // no port. Null when it can: the binder offers it here first (by value) and then binds it by property name.
+        private static string? RefusalFor(PSObject piped)
         {
             string[] names = piped.Properties.Select(p => p.Name).ToArray();
             PSPropertyInfo? address = AddressProperties.Select(n => piped.Properties[n]).FirstOrDefault(p => p != null);
@@ -77,7 +78,7 @@ namespace Gasleser.Commands
                 return $"The piped object's Port '{port.Value}' is not a port number from 1 to 65535.";
             }
 
-            return $"The piped object's {address.Name} '{address.Value}' is empty or not an address.";
+            return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty." : null;
         }
 
         private static bool IsPort(object? value)

@@ -177,8 +177,8 @@ namespace Gasleser
                 throw Unexpected($"the answer's timestamp '{DeviceText.Printable(text)}' is not Unix time in whole seconds", computerName);
             }
 
-            // 1e11 seconds is the year 5138: a value that large is milliseconds (or finer) since 1970.
-            if (seconds >= 100_000_000_000L)
+            // Past 9999-12-31 in seconds: a value that large is milliseconds (or finer) since 1970.
+            if (seconds > 253402300799L)
             {
                 string asMilliseconds = seconds <= 253402300799999L
                     ? $" (read as milliseconds it would be {DateTimeOffset.FromUnixTimeMilliseconds(seconds).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"
