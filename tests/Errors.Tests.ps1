@@ -1,22 +1,17 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     Errors as a user meets them at a prompt: each odd device answer and each typing mistake gets an
     exact error id, a message that says what was wrong, and nothing raw on the terminal.
-    Against the device simulator on 127.0.0.1 only:
-        dotnet build; Invoke-Pester ./tests/Errors.Tests.ps1 -Output Detailed
+    Against the device simulator on 127.0.0.1 only. Run by the test command, or alone after a build:
+        dotnet pwsh tests/Invoke-PesterSuite.ps1 -Path tests/Errors.Tests.ps1
 #>
 
 BeforeAll {
-    $repo = Split-Path $PSScriptRoot -Parent
-    Import-Module (Join-Path $repo 'out/Gasleser/Gasleser.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
+    Import-Module (Get-GasleserManifest) -Force
 
-    $simulator = Get-ChildItem (Join-Path $repo 'src/Gasleser.Simulator/bin') -Recurse -Filter Gasleser.Simulator.dll |
-        Sort-Object LastWriteTime | Select-Object -Last 1
-    if (-not $simulator) { throw 'Build first (dotnet build): the simulator is not built.' }
-
-    $base = Get-Random -Minimum 40000 -Maximum 50000
-    $script:Port = @{
+    $base = Get-FreePort
+    $Port = @{
         Normal      = $base
         HostileId   = $base + 1
         ClockNotSet = $base + 2
@@ -24,7 +19,7 @@ BeforeAll {
         Unavailable = $base + 4
         BareLF      = $base + 5
     }
-    $devices = @(
+    $Simulator = Start-GasleserSimulator -LogFolder $TestDrive -Device @(
         "127.0.0.1:$($Port.Normal)"
         "127.0.0.1:$($Port.HostileId)=HostileId"
         "127.0.0.1:$($Port.ClockNotSet)=ClockNotSet"
@@ -32,21 +27,13 @@ BeforeAll {
         "127.0.0.1:$($Port.Unavailable)=Unavailable"
         "127.0.0.1:$($Port.BareLF)=BareLineFeeds"
     )
-    $script:SimulatorLog = Join-Path $TestDrive 'simulator.log'
-    $script:Simulator = Start-Process dotnet -ArgumentList (@($simulator.FullName) + $devices) -PassThru `
-        -RedirectStandardOutput $SimulatorLog -RedirectStandardError (Join-Path $TestDrive 'simulator.err')
-    $deadline = (Get-Date).AddSeconds(30)
-    while (-not (Test-Path $SimulatorLog) -or -not (Select-String -Path $SimulatorLog -Pattern 'Ctrl\+C stops' -Quiet)) {
-        if ((Get-Date) -gt $deadline -or $Simulator.HasExited) { throw "The simulator did not start: $(Get-Content $SimulatorLog -Raw)" }
-        Start-Sleep -Milliseconds 200
-    }
 
     # No C0/C1 control, bidi or zero-width character in any text.
-    $script:Unsafe = '[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]'
+    $Unsafe = '[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]'
 }
 
 AfterAll {
-    if ($Simulator -and -not $Simulator.HasExited) { Stop-Process -Id $Simulator.Id }
+    $Simulator | Stop-GasleserSimulator
     Remove-Module Gasleser -ErrorAction SilentlyContinue
 }
 
@@ -57,7 +44,9 @@ Describe 'What devices send' {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'Gasleser.InvalidResponse*'
         $e[0].Exception.Message | Should -Not -Match $Unsafe
         $e[0].Exception.Message | Should -BeLike '*\u001B*'
-        ($e[0] | Out-String) | Should -Not -Match $Unsafe
+        # As the host shows it, without PowerShell's own colours: line breaks, but no device escapes.
+        $PSStyle.OutputRendering = 'PlainText'
+        ($e[0] | Out-String) -replace '\r?\n', ' ' | Should -Not -Match $Unsafe
     }
 
     It 'says a device has not set its clock yet instead of dating a reading 1970' {
