@@ -301,13 +301,14 @@ public sealed class FindGasleserTests : IDisposable
     [InlineData("10.0.0.0/33")]
     [InlineData("10.0.0.9-10.0.0.1")]
     [InlineData("banana")]
-    public void A_bad_subnet_is_a_parameter_error_that_shows_the_accepted_forms(string subnet)
+    [InlineData("10.0.0.010-10.0.0.020")]
+    public void A_bad_subnet_is_an_InvalidAddress_error_that_shows_the_accepted_forms(string subnet)
     {
         ShellResult result = _shell.Run("Find-Gasleser -Subnet $s -Method Sweep", new Dictionary<string, object?> { ["s"] = subnet });
 
         ErrorRecord error = Assert.Single(result.Errors);
-        Assert.IsAssignableFrom<ParameterBindingException>(error.Exception);
-        Assert.StartsWith("ParameterArgumentValidationError", error.FullyQualifiedErrorId);
+        Assert.IsType<GasleserInvalidAddressException>(error.Exception);
+        Assert.StartsWith("Gasleser.InvalidAddress", error.FullyQualifiedErrorId);
         Assert.Contains("192.168.2.0/24", error.Exception.Message);
         Assert.Contains("192.168.2.10-192.168.2.60", error.Exception.Message);
         Assert.Contains(subnet, error.Exception.Message);

@@ -201,11 +201,11 @@ public sealed class MeasureGasleserUsageTests : IDisposable
     {
         ShellResult zone = _shell.Run("$readings | Measure-GasleserUsage -TimeZone Mars/Olympus_Mons", new Dictionary<string, object?> { ["readings"] = ADayAcrossMidnight() });
         // Statement-terminating: the command stops at once with one error, and writes nothing.
-        Assert.Equal("Gasleser.InvalidTimeZone,Gasleser.Commands.MeasureGasleserUsageCommand", Assert.Single(zone.Errors).FullyQualifiedErrorId);
+        Assert.Equal("Gasleser.InvalidParameter,Gasleser.Commands.MeasureGasleserUsageCommand", Assert.Single(zone.Errors).FullyQualifiedErrorId);
         Assert.Empty(Rows(zone));
 
         ShellResult price = _shell.Run("$readings | Measure-GasleserUsage -PricePerKWh 0.12", new Dictionary<string, object?> { ["readings"] = ADayAcrossMidnight() });
-        Assert.Equal("Gasleser.InvalidArgument,Gasleser.Commands.MeasureGasleserUsageCommand", Assert.Single(price.Errors).FullyQualifiedErrorId);
+        Assert.Equal("Gasleser.InvalidParameter,Gasleser.Commands.MeasureGasleserUsageCommand", Assert.Single(price.Errors).FullyQualifiedErrorId);
         Assert.Empty(Rows(price));
     }
 

@@ -20,7 +20,6 @@ namespace Gasleser.Commands
         /// <summary>What to sweep: CIDR blocks, single addresses or ranges. Default: this machine's own IPv4 subnets.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        [ValidateSubnet]
         [ArgumentCompleter(typeof(SubnetCompleter))]
         public string[]? Subnet { get; set; }
 
@@ -65,7 +64,15 @@ namespace Gasleser.Commands
                         : "This machine has no up, non-loopback IPv4 subnet to sweep.");
                 }
 
-                ranges.AddRange(subnets.Select(AddressRange.Parse));
+                try
+                {
+                    ranges.AddRange(subnets.Select(AddressRange.Parse));
+                }
+                catch (GasleserInvalidAddressException ex)
+                {
+                    ThrowTerminatingError(ex.ToErrorRecord());
+                }
+
                 string? refusal = ScanPolicy.Refusal(ranges);
                 if (refusal != null && !Force.IsPresent)
                 {
@@ -150,20 +157,5 @@ namespace Gasleser.Commands
         protected override void StopProcessing() => _bridge.Stop();
 
         public void Dispose() => _bridge.Dispose();
-    }
-
-    /// <summary>Makes a bad subnet a parameter error that shows the accepted forms.</summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class ValidateSubnetAttribute : ValidateEnumeratedArgumentsAttribute
-    {
-        protected override void ValidateElement(object element)
-        {
-            string text = element?.ToString() ?? "";
-            if (!AddressRange.TryParse(text, out _, out string? reason))
-            {
-                throw new ValidationMetadataException(
-                    $"'{text}' is not a subnet ({reason}). Accepted forms: {AddressRange.AcceptedForms}.");
-            }
-        }
     }
 }

@@ -229,6 +229,7 @@ namespace Gasleser.Discovery
             DeviceEndpoint endpoint = DeviceEndpoint.Parse(address.ToString(), port);
             DeviceSession session = SessionRegistry.Get(endpoint);
             ProbeResult? result;
+            GasleserDeviceErrorException? deviceError = null;
             try
             {
                 result = await session.ProbeAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
@@ -245,6 +246,13 @@ namespace Gasleser.Discovery
                 Verbose?.Invoke($"{ex.Message} Not reported.");
                 return;
             }
+            catch (GasleserDeviceErrorException ex)
+            {
+                // An HTTP error on /v1/data is most likely a Gasleser that is starting up or unwell: reported, with its status.
+                Verbose?.Invoke(ex.Message);
+                deviceError = ex;
+                result = null;
+            }
             catch (GasleserException ex) when (method == GasleserDiscoveryMethod.Mdns)
             {
                 Verbose?.Invoke($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
@@ -255,12 +263,22 @@ namespace Gasleser.Discovery
                 return; // no answer (timeout, refused): the usual case of a swept address
             }
 
-            if (result == null)
+            if (result == null && deviceError == null)
             {
                 return;
             }
 
-            var device = new GasleserDevice
+            var device = result == null
+                ? new GasleserDevice
+                {
+                    ComputerName = endpoint.Host,
+                    Port = endpoint.Port,
+                    Status = GasleserDeviceStatus.DeviceError,
+                    StatusCode = deviceError!.StatusCode,
+                    DiscoveredBy = method,
+                    HostName = hostName,
+                }
+                : new GasleserDevice
             {
                 ComputerName = endpoint.Host,
                 Port = endpoint.Port,
@@ -297,11 +315,11 @@ namespace Gasleser.Discovery
                 _found++;
             }
 
-            if (result.Status == GasleserDeviceStatus.Busy)
+            if (result?.Status == GasleserDeviceStatus.Busy)
             {
-                Verbose?.Invoke($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result.NextAllowed?.ToLocalTime():HH:mm:ss}.");
+                Verbose?.Invoke($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result!.NextAllowed?.ToLocalTime():HH:mm:ss}.");
             }
-            else if (result.FromSession)
+            else if (result?.FromSession == true)
             {
                 Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceSession.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
             }

@@ -14,6 +14,8 @@ namespace Gasleser
         /// nothing; NextAllowed says when it may next be asked.
         /// </summary>
         Busy,
+        /// <summary>It answered /v1/data with an HTTP error (5xx, 401, 403): a device that is, say, rebooting; see StatusCode.</summary>
+        DeviceError,
     }
 
     /// <summary>How Find-Gasleser came upon a device.</summary>
@@ -49,6 +51,9 @@ namespace Gasleser
         public TimeSpan? ResponseTime { get; set; }
 
         public GasleserDiscoveryMethod DiscoveredBy { get; set; }
+
+        /// <summary>The HTTP status of a device whose Status is DeviceError (503, 500, ...); empty otherwise.</summary>
+        public int? StatusCode { get; set; }
 
         /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
         public string? HostName { get; set; }
