@@ -23,5 +23,21 @@ namespace Gasleser.Simulator
         DropConnection,
         /// <summary>Always 429: another client keeps the device busy.</summary>
         Busy,
+        /// <summary>503 Service Unavailable with Retry-After (<see cref="SimulatedDevice.RetryAfterSeconds"/>): a device starting up.</summary>
+        Unavailable,
+        /// <summary>500 Internal Server Error.</summary>
+        ServerError,
+        /// <summary>401 Unauthorized: something asks for a login in front of the device.</summary>
+        Unauthorized,
+        /// <summary>A reading whose timestamp is seconds since boot ("523"): the clock is not set yet.</summary>
+        ClockNotSet,
+        /// <summary>A device id holding terminal escape sequences (colour, window title, clear screen).</summary>
+        HostileId,
+        /// <summary>A reading preceded by a UTF-8 byte order mark.</summary>
+        ByteOrderMark,
+        /// <summary>A reading whose header lines end in a bare LF instead of CRLF.</summary>
+        BareLineFeeds,
+        /// <summary>A "100 Continue" interim answer before the reading.</summary>
+        Continue,
     }
 }

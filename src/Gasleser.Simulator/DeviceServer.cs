@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -130,12 +131,24 @@ namespace Gasleser.Simulator
                     }
 
                     byte[] body = Encoding.UTF8.GetBytes(answer.Body);
-                    string head = $"HTTP/1.1 {answer.Status} {Reason(answer.Status)}\r\n"
+                    if (fault == DeviceFault.ByteOrderMark && answer.Status == 200)
+                    {
+                        body = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(body).ToArray();
+                    }
+
+                    string head = (fault == DeviceFault.Continue ? "HTTP/1.1 100 Continue\r\n\r\n" : "")
+                        + $"HTTP/1.1 {answer.Status} {Reason(answer.Status)}\r\n"
                         + $"Content-Type: {answer.ContentType}\r\n"
                         + $"Content-Length: {body.Length}\r\n"
                         + (answer.Location != null ? $"Location: {answer.Location}\r\n" : "")
                         + (answer.Status == 429 && Device.RetryAfter is TimeSpan retryAfter ? $"Retry-After: {(int)retryAfter.TotalSeconds}\r\n" : "")
+                        + (answer.Status == 503 && Device.RetryAfterSeconds is int unavailableFor ? $"Retry-After: {unavailableFor}\r\n" : "")
                         + "Connection: close\r\n\r\n";
+                    if (fault == DeviceFault.BareLineFeeds)
+                    {
+                        head = head.Replace("\r\n", "\n");
+                    }
+
                     byte[] headBytes = Encoding.ASCII.GetBytes(head);
                     await stream.WriteAsync(headBytes, _stop.Token).ConfigureAwait(false);
                     await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
@@ -176,7 +189,10 @@ namespace Gasleser.Simulator
             200 => "OK",
             302 => "Found",
             404 => "Not Found",
+            401 => "Unauthorized",
             429 => "Too Many Requests",
+            500 => "Internal Server Error",
+            503 => "Service Unavailable",
             _ => "Status",
         };
 

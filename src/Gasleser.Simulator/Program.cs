@@ -8,7 +8,8 @@ using Gasleser.Simulator;
 // Gasleser device simulator: serves one or many simulated devices on loopback until Ctrl+C.
 //   dotnet run --project src/Gasleser.Simulator -- 127.0.0.1:8080 127.0.0.2:8080=OldFirmware
 // Each argument is ADDRESS:PORT, optionally =FAULT (see DeviceFault: None, OldFirmware, Slow, Hang,
-// MalformedJson, Html, Oversized, Redirect, DropConnection, Busy).
+// MalformedJson, Html, Oversized, Redirect, DropConnection, Busy, Unavailable, ServerError, Unauthorized,
+// ClockNotSet, HostileId, ByteOrderMark, BareLineFeeds, Continue).
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

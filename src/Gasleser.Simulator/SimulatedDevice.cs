@@ -48,8 +48,11 @@ namespace Gasleser.Simulator
         /// <summary>How a <see cref="DeviceFault.Slow"/> device waits out <see cref="SlowDelay"/>: real time by default; a test can put it on its own clock.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
 
-        /// <summary>When set, a 429 carries this as its Retry-After header (whole seconds).</summary>
+        /// <summary>When set, a 429 carries this as its Retry-After header (whole seconds); none by default.</summary>
         public TimeSpan? RetryAfter { get; set; }
+
+        /// <summary>The Retry-After a <see cref="DeviceFault.Unavailable"/> device sends, in seconds; null sends none.</summary>
+        public int? RetryAfterSeconds { get; set; } = 30;
 
         /// <summary>When set, the device's own clock is stuck: every reading carries this timestamp.</summary>
         public DateTimeOffset? StuckTimestamp { get; set; }
@@ -122,6 +125,17 @@ namespace Gasleser.Simulator
                     return (200, "text/html", "<!DOCTYPE html><html><head><title>Router login</title></head><body>Login</body></html>", null);
                 case DeviceFault.MalformedJson:
                     return (200, json, "{\"device_id\": \"" + DeviceId + "\", \"timestamp\": \"17587", null);
+                case DeviceFault.Unavailable:
+                    return (503, "text/plain", "Service Unavailable", null);
+                case DeviceFault.ServerError:
+                    return (500, "text/plain", "Internal Server Error", null);
+                case DeviceFault.Unauthorized:
+                    return (401, "text/plain", "Unauthorized", null);
+                case DeviceFault.ClockNotSet:
+                    return (200, json, "{\"device_id\": \"" + DeviceId + "\", \"timestamp\": \"523\", \"total_consumption\": 12345.8, \"current_flow_rate\": 0.0}", null);
+                case DeviceFault.HostileId:
+                    return (200, json, "{\"device_id\": \"GAS_\\u001b[31mRED\\u001b[0m\\u001b]0;PWNED-TITLE\\u0007\\u001b[2J\\u202e\", \"timestamp\": \""
+                        + (now + ClockOffset).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + "\", \"total_consumption\": 12345.8}", null);
                 case DeviceFault.Oversized:
                     return (200, json, "{\"device_id\": \"" + DeviceId + "\", \"padding\": \"" + new string('x', 4 * 1024 * 1024) + "\"}", null);
             }

@@ -42,9 +42,11 @@ public sealed class AddressRangeTests
     [InlineData("0x0a.0.0.1", "not an IPv4 address")]
     [InlineData("10.0.0.1-fd00::1", "same address family")]
     [InlineData("", "empty")]
+    [InlineData("10.0.0.010-10.0.0.020", "10.0.0.8 to some (a leading zero meaning octal) and 10.0.0.10 to others")]
+    [InlineData("192.168.002.0/24", "write it without leading zeros, e.g. 192.168.2.0")]
     public void A_bad_subnet_says_what_is_wrong_and_shows_the_accepted_forms(string text, string reason)
     {
-        var error = Assert.Throws<FormatException>(() => AddressRange.Parse(text));
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => AddressRange.Parse(text));
 
         Assert.Contains(reason, error.Message);
         Assert.Contains("192.168.2.0/24", error.Message);

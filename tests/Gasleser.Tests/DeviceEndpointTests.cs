@@ -71,4 +71,37 @@ public sealed class DeviceEndpointTests
         Assert.Contains(GasleserInvalidAddressException.AcceptedForms, error.Message);
         Assert.Equal(input, error.ComputerName);
     }
+
+    [Theory]
+    [InlineData("127.0.0.010", "127.0.0.8", "127.0.0.10")]
+    [InlineData("127.000.000.012:20001", "127.0.0.10", "127.0.0.12")]
+    [InlineData("192.168.002.010", "192.168.2.8", "192.168.2.10")]
+    [InlineData("010.000.000.001", "8.0.0.1", "10.0.0.1")]
+    public void A_zero_padded_IPv4_address_is_refused_naming_both_readings(string input, string octal, string plain)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Contains($"{octal} to some", error.Message);
+        Assert.Contains($"{plain} to others", error.Message);
+        Assert.Contains($"e.g. {plain}", error.Message);
+    }
+
+    [Fact]
+    public void A_zero_padded_part_that_is_no_octal_number_says_some_tools_refuse_it()
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse("192.168.2.09"));
+
+        Assert.Contains("some tools refuse", error.Message);
+        Assert.Contains("192.168.2.9", error.Message);
+    }
+
+    [Fact]
+    public void A_URL_with_a_login_is_told_that_the_device_needs_none()
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse("http://user:pw@gasleser.local/"));
+
+        Assert.Contains("needs no login", error.Message);
+        Assert.Contains("'gasleser.local'", error.Message);
+        Assert.DoesNotContain("IPv6", error.Message);
+    }
 }

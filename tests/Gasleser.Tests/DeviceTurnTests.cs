@@ -166,6 +166,38 @@ public sealed class DeviceTurnTests : IDisposable
     }
 
     [Fact]
+    public void A_device_starting_up_503_with_Retry_After_is_waited_out_and_comes_back_within_the_bound()
+    {
+        DeviceServer device = _devices.Start(DeviceFault.Unavailable);
+        device.Device.RetryAfterSeconds = 20;
+        DateTimeOffset start = _devices.Now;
+        Clock.Schedule(TimeSpan.FromSeconds(30), () => device.Device.Fault = DeviceFault.None); // up again
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {device.Address} -Verbose");
+
+        Assert.Empty(result.Errors);
+        Assert.Single(result.Readings);
+        Assert.Equal(new[] { (0.0, 503), (20.0, 503), (40.0, 200) }, device.Device.Requests.Select(r => ((r.Arrival - start).TotalSeconds, r.Status)));
+        Assert.Contains(result.Verbose, v => v.Contains("503 Service Unavailable (it is starting up or busy); waiting its 20.0 s window"));
+    }
+
+    [Fact]
+    public void A_503_asking_for_longer_than_the_bound_is_RateLimited_at_once_saying_when()
+    {
+        DeviceServer device = _devices.Start(DeviceFault.Unavailable);
+        device.Device.RetryAfterSeconds = 120;
+        DateTimeOffset start = _devices.Now;
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {device.Address}");
+
+        Assert.Equal(new[] { "Gasleser.RateLimited" }, result.ErrorIds);
+        Assert.Contains("503 Service Unavailable", result.Errors[0].Exception.Message);
+        Assert.Contains("in 120.0 s", result.Errors[0].Exception.Message);
+        Assert.Single(device.Device.Requests);
+        Assert.True(_devices.Now - start < TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void Verbose_says_why_it_waits_before_what_it_asks()
     {
         DeviceServer device = _devices.Start();

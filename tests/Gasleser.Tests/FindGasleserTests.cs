@@ -254,7 +254,7 @@ public sealed class FindGasleserTests : IDisposable
         DeviceServer sweepOnly = _subnet.Start(71, deviceId: "GAS_1000000071");
         _responder.Announce(new MdnsAnnouncement("GAS_1000000070", both.EndPoint.Address, both.EndPoint.Port));
 
-        ShellResult result = _shell.Run($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port}");
+        ShellResult result = _shell.Run($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port} -Method All");
 
         Assert.Equal(new[] { "GAS_1000000070", "GAS_1000000071" }, Devices(result).Select(d => d.DeviceId).Order());
         Assert.Single(both.Device.Requests);
@@ -301,13 +301,14 @@ public sealed class FindGasleserTests : IDisposable
     [InlineData("10.0.0.0/33")]
     [InlineData("10.0.0.9-10.0.0.1")]
     [InlineData("banana")]
-    public void A_bad_subnet_is_a_parameter_error_that_shows_the_accepted_forms(string subnet)
+    [InlineData("10.0.0.010-10.0.0.020")]
+    public void A_bad_subnet_is_an_InvalidAddress_error_that_shows_the_accepted_forms(string subnet)
     {
         ShellResult result = _shell.Run("Find-Gasleser -Subnet $s -Method Sweep", new Dictionary<string, object?> { ["s"] = subnet });
 
         ErrorRecord error = Assert.Single(result.Errors);
-        Assert.IsAssignableFrom<ParameterBindingException>(error.Exception);
-        Assert.StartsWith("ParameterArgumentValidationError", error.FullyQualifiedErrorId);
+        Assert.IsType<GasleserInvalidAddressException>(error.Exception);
+        Assert.StartsWith("Gasleser.InvalidAddress", error.FullyQualifiedErrorId);
         Assert.Contains("192.168.2.0/24", error.Exception.Message);
         Assert.Contains("192.168.2.10-192.168.2.60", error.Exception.Message);
         Assert.Contains(subnet, error.Exception.Message);

@@ -79,20 +79,90 @@ public sealed class FuzzTests
             .Sample(ParsesOrIsInvalidResponse, iter: Iterations);
     }
 
+    private static readonly DateTimeOffset HostNow = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Property: a reading is plausible and printable, or the error is InvalidResponse with a printable message; nothing else.</summary>
     private static void ParsesOrIsInvalidResponse(byte[] body)
     {
         try
         {
-            GasleserReading reading = ReadingParser.Parse(body, body.Length, "192.168.2.132");
+            GasleserReading reading = ReadingParser.Parse(body, body.Length, "192.168.2.132", HostNow);
             Assert.False(string.IsNullOrWhiteSpace(reading.DeviceId));
-            Assert.True(double.IsFinite(reading.TotalConsumption) && reading.TotalConsumption >= 0);
-            Assert.True(reading.Timestamp.ToUnixTimeSeconds() >= 1);
+            Assert.True(DeviceText.IsPrintable(reading.DeviceId) && reading.DeviceId.Length <= ReadingParser.MaxDeviceIdLength);
+            Assert.Null(ReadingPlausibility.CheckTotal(reading.TotalConsumption));
+            Assert.Null(ReadingPlausibility.CheckTime(reading.Timestamp, HostNow));
             Assert.True(reading.CurrentFlowRate is null || double.IsFinite(reading.CurrentFlowRate.Value));
         }
         catch (GasleserInvalidResponseException ex)
         {
             Assert.Equal("Gasleser.InvalidResponse", ex.ErrorId);
+            AssertPrintable(ex.Message);
         }
+    }
+
+    private static void AssertPrintable(string text) =>
+        Assert.True(DeviceText.IsPrintable(text), "control or format characters out: " + DeviceText.Printable(text, 400));
+
+    /// <summary>Strings with every kind of character a hostile device can send: C0, DEL, C1, bidi overrides, isolates, lone surrogates.</summary>
+    private static readonly Gen<string> HostileText = Gen.String[Gen.Frequency(
+        (4, Gen.Char['a', 'z']),
+        (2, Gen.Char['\u0000', '\u001f']),
+        (1, Gen.Char['\u007f', '\u009f']),
+        (1, Gen.OneOf(Gen.Const('\u202e'), Gen.Const('\u202a'), Gen.Const('\u2066'), Gen.Const('\u2069'), Gen.Const('\u200f'), Gen.Const('\u061c'), Gen.Const('\ufeff'), Gen.Const('\u2028'), Gen.Const('\ud800'), Gen.Const('\udc00'))),
+        (1, Gen.Char)), 0, 100];
+
+    [Fact]
+    public void No_device_supplied_text_reaches_a_message_or_a_reading_with_control_characters()
+    {
+        // Device id, timestamp and total as hostile strings; header values (Location, Content-Encoding,
+        // Content-Length, a chunk size, the reason phrase) likewise.
+        Gen.Select(HostileText, HostileText, Gen.Int[0, 7]).Sample((text, other, where) =>
+        {
+            string answer = where switch
+            {
+                0 => Body("{\"device_id\":" + Quote(text) + ",\"timestamp\":\"1758798550\",\"total_consumption\":1}"),
+                1 => Body("{\"device_id\":\"GAS_1\",\"timestamp\":" + Quote(text) + ",\"total_consumption\":1}"),
+                2 => Body("{\"device_id\":\"GAS_1\",\"timestamp\":\"1758798550\",\"total_consumption\":" + Quote(text) + "}"),
+                3 => "HTTP/1.1 302 Found\r\nLocation: " + text + "\r\nContent-Length: 0\r\n\r\n",
+                4 => "HTTP/1.1 200 OK\r\nContent-Encoding: " + text + "\r\nContent-Length: 0\r\n\r\n",
+                5 => "HTTP/1.1 200 OK\r\nContent-Length: " + text + "\r\n\r\n",
+                6 => "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + text + "\r\n",
+                _ => "HTTP/1.1 503 " + text + other + "\r\nContent-Length: 0\r\n\r\n",
+            };
+            byte[] bytes = Encoding.UTF8.GetBytes(answer);
+            var reader = new HttpResponseReader("192.168.2.132");
+            try
+            {
+                if (reader.Append(bytes, bytes.Length) || reader.Append(Array.Empty<byte>(), 0))
+                {
+                    GasleserReading reading = reader.ToReading();
+                    AssertPrintable(reading.DeviceId);
+                }
+            }
+            catch (GasleserException ex)
+            {
+                AssertPrintable(ex.Message);
+                AssertPrintable(ex.RecommendedAction);
+            }
+        }, iter: Iterations);
+
+        static string Body(string json) => $"HTTP/1.1 200 OK\r\nContent-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
+    }
+
+    [Fact]
+    public void Printable_escapes_every_unsafe_character_and_keeps_the_rest()
+    {
+        HostileText.Sample(text =>
+        {
+            string shown = DeviceText.Printable(text, int.MaxValue);
+            AssertPrintable(shown);
+            Assert.Equal(shown, DeviceText.Printable(shown, int.MaxValue)); // escaping twice changes nothing
+            Assert.Equal(DeviceText.IsPrintable(text) && !HasLoneSurrogate(text), shown == text);
+        }, iter: Iterations);
+
+        static bool HasLoneSurrogate(string s) => s.Where((c, i) =>
+            char.IsHighSurrogate(c) ? !(i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            : char.IsLowSurrogate(c) && !(i > 0 && char.IsHighSurrogate(s[i - 1]))).Any();
     }
 
     [Fact]
@@ -133,8 +203,13 @@ public sealed class FuzzTests
                         _ = reader.ToReading();
                     }
                 }
-                catch (Exception ex) when (ex is GasleserException || ex.GetType().Name == "DeviceBusyException")
+                catch (GasleserException ex)
                 {
+                    AssertPrintable(ex.Message);
+                }
+                catch (Exception ex) when (ex.GetType().Name == "DeviceBusyException")
+                {
+                    // A 429: the session waits it out and retries (then RateLimited).
                 }
             }, iter: Iterations);
     }
@@ -147,6 +222,9 @@ public sealed class FuzzTests
             Gen.String[Gen.Char["0123456789abcdefABCDEFx.:[]/%-_ htp"], 0, 40],
             Gen.Select(Gen.Int[0, 300].Array[4], Gen.Int[-1, 70000]).Select((parts, port) =>
                 string.Join(".", parts) + (port >= 0 ? ":" + port : "")),
+            Gen.Select(Gen.Int[0, 255].Array[4], Gen.Int[0, 2].Array[4]).Select((parts, pads) =>
+                string.Join(".", parts.Select((p, i) => new string('0', pads[i]) + p))),
+            HostileText,
             Gen.Select(Gen.OneOf("http://", "HTTP://", "https://", "", "//"), Gen.OneOf("192.168.2.132", "[fe80::1]", "gasleser.local", "fe80::1"), Gen.OneOf("", "/", ":8080", ":8080/", "/v1/data", "/x", ":")).Select((a, b, c) => a + b + c));
 
         addressLike.Sample(text =>
@@ -161,12 +239,14 @@ public sealed class FuzzTests
             catch (GasleserInvalidAddressException ex)
             {
                 Assert.Contains(GasleserInvalidAddressException.AcceptedForms, ex.Message);
+                AssertPrintable(ex.Message);
+                AssertPrintable(ex.ComputerName);
             }
         }, iter: Iterations);
     }
 
     [Fact]
-    public void Any_subnet_string_is_a_sane_range_or_a_FormatException_naming_the_accepted_forms()
+    public void Any_subnet_string_is_a_sane_range_or_InvalidAddress_naming_the_accepted_forms()
     {
         Gen<string> octets = Gen.Int[-1, 300].Array[1, 5].Select(parts => string.Join(".", parts));
         Gen<string> subnetLike = Gen.OneOf(
@@ -186,7 +266,7 @@ public sealed class FuzzTests
                 Assert.True(range.Addresses().First().Equals(range.First));
                 _ = Gasleser.Discovery.ScanPolicy.Refusal(new[] { range });
             }
-            catch (FormatException ex)
+            catch (GasleserInvalidAddressException ex)
             {
                 Assert.Contains(Gasleser.Discovery.AddressRange.AcceptedForms, ex.Message);
             }

@@ -154,7 +154,7 @@ public sealed class GetGasleserReadingTests(Xunit.Abstractions.ITestOutputHelper
     [InlineData(DeviceFault.OldFirmware, "Gasleser.FirmwareUnsupported", "1.0.21")]
     [InlineData(DeviceFault.Hang, "Gasleser.Timeout", "did not answer within 1 s")]
     [InlineData(DeviceFault.Slow, "Gasleser.Timeout", "did not answer within 1 s")]
-    [InlineData(DeviceFault.MalformedJson, "Gasleser.InvalidResponse", "not JSON")]
+    [InlineData(DeviceFault.MalformedJson, "Gasleser.InvalidResponse", "JSON breaks off")]
     [InlineData(DeviceFault.Html, "Gasleser.InvalidResponse", "<!DOCTYPE html>")]
     [InlineData(DeviceFault.Oversized, "Gasleser.InvalidResponse", "larger than 64 KiB")]
     [InlineData(DeviceFault.Redirect, "Gasleser.InvalidResponse", "redirect")]

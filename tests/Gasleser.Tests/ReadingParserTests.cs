@@ -56,12 +56,12 @@ public sealed class ReadingParserTests
     [InlineData("""{"device_id":"GAS_1","timestamp":"-5","total_consumption":1}""", "not Unix time")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"99999999999999","total_consumption":1}""", "not Unix time")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550"}""", "no total_consumption")]
-    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":"12345.8"}""", "not a meter total")]
-    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":-1}""", "not a meter total")]
-    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":1e999}""", "not a meter total")]
-    [InlineData("""[1,2,3]""", "not a JSON object")]
-    [InlineData("""<html></html>""", "not JSON")]
-    [InlineData("", "not JSON")]
+    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":"12345.8"}""", "total_consumption is a string ('12345.8'), not a number")]
+    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":-1}""", "total_consumption '-1' is negative")]
+    [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":1e999}""", "total_consumption '1e999' is not a finite number")]
+    [InlineData("""[1,2,3]""", "JSON but not an object")]
+    [InlineData("""<html></html>""", "HTML or XML page, not JSON")]
+    [InlineData("", "empty, not JSON")]
     public void What_a_reading_needs_must_be_right_or_it_is_InvalidResponse_with_an_excerpt(string json, string messagePart)
     {
         var error = Assert.Throws<GasleserInvalidResponseException>(() => Parse(json));

@@ -253,9 +253,10 @@ public sealed class WatchGasleserReadingTests : IDisposable
 
         Assert.Empty(result.Readings);
         ErrorRecord record = Assert.Single(result.Errors);
-        Assert.StartsWith("ParameterArgumentValidationError", record.FullyQualifiedErrorId);
+        Assert.StartsWith("ParameterArgumentTransformationError", record.FullyQualifiedErrorId);
         ParameterBindingException error = Assert.IsAssignableFrom<ParameterBindingException>(record.Exception);
         Assert.Equal("Interval", error.ParameterName);
+        Assert.Contains("'00:00:05' (5 s) is shorter than 10 s", error.Message);
         Assert.Contains("one request every 10 s", error.Message);
         Assert.Empty(device.Device.Requests);
     }

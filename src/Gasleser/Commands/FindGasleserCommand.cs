@@ -9,7 +9,7 @@ using Gasleser.Discovery;
 namespace Gasleser.Commands
 {
     /// <summary>Find-Gasleser: finds devices by mDNS and by probing /v1/data across subnets.</summary>
-    [Cmdlet(VerbsCommon.Find, "Gasleser")]
+    [Cmdlet(VerbsCommon.Find, "Gasleser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(GasleserDevice))]
     public sealed class FindGasleserCommand : PSCmdlet, IDisposable
     {
@@ -20,7 +20,7 @@ namespace Gasleser.Commands
         /// <summary>What to sweep: CIDR blocks, single addresses or ranges. Default: this machine's own IPv4 subnets.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        [ValidateSubnet]
+        [ArgumentCompleter(typeof(SubnetCompleter))]
         public string[]? Subnet { get; set; }
 
         /// <summary>The HTTP port probed on each swept address.</summary>
@@ -38,10 +38,10 @@ namespace Gasleser.Commands
         [ValidateRange(1, 4096)]
         public int ThrottleLimit { get; set; } = 256;
 
-        /// <summary>Mdns, Sweep, or All (both at once, merged by device id).</summary>
+        /// <summary>Mdns, Sweep, or All (both at once). Default: Sweep when -Subnet is given, otherwise All.</summary>
         [Parameter]
         [ValidateSet("All", "Mdns", "Sweep", IgnoreCase = true)]
-        public string Method { get; set; } = "All";
+        public string? Method { get; set; }
 
         /// <summary>Sweeps more than 4096 addresses, or addresses outside local network space.</summary>
         [Parameter]
@@ -49,8 +49,10 @@ namespace Gasleser.Commands
 
         protected override void EndProcessing()
         {
-            bool mdns = !Method.Equals("Sweep", StringComparison.OrdinalIgnoreCase);
-            bool sweep = !Method.Equals("Mdns", StringComparison.OrdinalIgnoreCase);
+            // Narrowing the scan to a subnet means a sweep of it: mDNS would still ask every multicast interface.
+            string method = Method ?? (Subnet != null ? "Sweep" : "All");
+            bool mdns = !method.Equals("Sweep", StringComparison.OrdinalIgnoreCase);
+            bool sweep = !method.Equals("Mdns", StringComparison.OrdinalIgnoreCase);
             var ranges = new List<AddressRange>();
             if (sweep)
             {
@@ -62,7 +64,15 @@ namespace Gasleser.Commands
                         : "This machine has no up, non-loopback IPv4 subnet to sweep.");
                 }
 
-                ranges.AddRange(subnets.Select(AddressRange.Parse));
+                try
+                {
+                    ranges.AddRange(subnets.Select(AddressRange.Parse));
+                }
+                catch (GasleserInvalidAddressException ex)
+                {
+                    ThrowTerminatingError(ex.ToErrorRecord());
+                }
+
                 string? refusal = ScanPolicy.Refusal(ranges);
                 if (refusal != null && !Force.IsPresent)
                 {
@@ -85,6 +95,12 @@ namespace Gasleser.Commands
                 Timeout = TimeSpan.FromMilliseconds(TimeoutMilliseconds),
                 ThrottleLimit = ThrottleLimit,
             });
+            string plan = discovery.Plan();
+            if (!ShouldProcess(plan, plan + " Probe?", "Find-Gasleser"))
+            {
+                return;
+            }
+
             discovery.Found += device => _bridge.Post(() => WriteObject(device));
             discovery.Verbose += message => _bridge.Post(() => WriteVerbose(message));
             discovery.Progress += () =>
@@ -104,6 +120,17 @@ namespace Gasleser.Commands
             _bridge.Run(this, string.Join(", ", ranges.Select(r => r.Text)), discovery.RunAsync);
             _bridge.Pump(untilDone: true);
             WriteProgress(Progress(discovery, completed: true));
+            foreach ((string deviceId, IReadOnlyList<string> addresses) in discovery.DuplicateIds())
+            {
+                WriteWarning($"{addresses.Count} devices answered with the id {deviceId}: at {string.Join(", ", addresses)}. All are reported; " +
+                    "a device id should be unique, so these are copies of one configuration or one device reached at several addresses.");
+            }
+
+            WriteVerbose(discovery.Summary());
+            if (discovery.DevicesFound == 0)
+            {
+                WriteWarning(discovery.NothingFound());
+            }
         }
 
         private static ProgressRecord Progress(DeviceDiscovery discovery, bool completed)
@@ -130,20 +157,5 @@ namespace Gasleser.Commands
         protected override void StopProcessing() => _bridge.Stop();
 
         public void Dispose() => _bridge.Dispose();
-    }
-
-    /// <summary>Makes a bad subnet a parameter error that shows the accepted forms.</summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class ValidateSubnetAttribute : ValidateEnumeratedArgumentsAttribute
-    {
-        protected override void ValidateElement(object element)
-        {
-            string text = element?.ToString() ?? "";
-            if (!AddressRange.TryParse(text, out _, out string? reason))
-            {
-                throw new ValidationMetadataException(
-                    $"'{text}' is not a subnet ({reason}). Accepted forms: {AddressRange.AcceptedForms}.");
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ namespace Gasleser.Commands
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IPAddress", "HostName", "CN")]
+        [AddressArgument]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
@@ -27,23 +28,14 @@ namespace Gasleser.Commands
         [ValidateRange(1, 300)]
         public int TimeoutSec { get; set; } = 5;
 
-        /// <summary>A reading this session already has, no older than this, is returned without a request.</summary>
+        /// <summary>A reading this session already has, no older than this, is returned without a request. Seconds (60), '15m' or 00:15:00.</summary>
         [Parameter]
+        [TimeSpanArgument(0)]
         public TimeSpan MaxAge { get; set; }
 
         /// <summary>Fail with Gasleser.RateLimited instead of waiting for the device's next slot.</summary>
         [Parameter]
         public SwitchParameter NoWait { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxAge)) && MaxAge < TimeSpan.Zero)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentOutOfRangeException(nameof(MaxAge), "-MaxAge must not be negative."),
-                    "Gasleser.InvalidMaxAge", ErrorCategory.InvalidArgument, MaxAge));
-            }
-        }
 
         protected override void ProcessRecord()
         {
@@ -56,7 +48,7 @@ namespace Gasleser.Commands
                 DeviceEndpoint endpoint;
                 try
                 {
-                    endpoint = DeviceEndpoint.Parse(address, Port);
+                    endpoint = PipedAddress.Parse(address, Port);
                 }
                 catch (GasleserInvalidAddressException ex)
                 {

@@ -14,6 +14,7 @@ namespace Gasleser.Commands
         /// <summary>Addresses to show (wildcards allowed); all sessions when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IPAddress", "HostName", "CN")]
+        [AddressArgument]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
@@ -35,18 +36,15 @@ namespace Gasleser.Commands
             var written = new HashSet<DeviceSession>();
             foreach (string name in ComputerName)
             {
-                List<DeviceSession> matches = Matching(asked, name, out bool literal);
-                if (matches.Count == 0 && literal)
+                List<DeviceSession> matches;
+                try
                 {
-                    WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"This process has not asked a device at '{name}'."),
-                        "Gasleser.SessionNotFound", ErrorCategory.ObjectNotFound, name)
-                    {
-                        ErrorDetails = new ErrorDetails($"This process has not asked a device at '{name}'.")
-                        {
-                            RecommendedAction = "Sessions exist only for devices this process has asked (Get-GasleserReading). Run Get-GasleserSession without a name to list them.",
-                        },
-                    });
+                    matches = Matching(asked, name);
+                }
+                catch (GasleserException ex)
+                {
+                    WriteError(ex.ToErrorRecord());
+                    continue;
                 }
 
                 WriteSessions(matches.Where(written.Add));
@@ -63,17 +61,48 @@ namespace Gasleser.Commands
 
         // A name that is an address is normalised like any address ("http://10.0.0.5/" finds "10.0.0.5",
         // "[fe80::1]" is an IPv6 address, not a wildcard); anything else is a wildcard pattern.
-        private static List<DeviceSession> Matching(List<DeviceSession> sessions, string name, out bool literal)
+        private static List<DeviceSession> Matching(List<DeviceSession> sessions, string name)
         {
-            if (DeviceEndpoint.TryParse(name, DeviceEndpoint.DefaultPort, out DeviceEndpoint? endpoint, out _))
+            if (AddressArgumentAttribute.RefusalOf(name) is GasleserInvalidAddressException refusal)
             {
-                literal = true;
-                return sessions.Where(s => s.Endpoint.Equals(endpoint)).ToList();
+                throw refusal;
             }
 
-            literal = !WildcardPattern.ContainsWildcardCharacters(name);
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-            return sessions.Where(s => pattern.IsMatch(s.Endpoint.ComputerName)).ToList();
+            List<DeviceSession> matches;
+            if (DeviceEndpoint.TryParse(name, DeviceEndpoint.DefaultPort, out DeviceEndpoint? endpoint, out string? reason))
+            {
+                matches = sessions.Where(s => s.Endpoint.Equals(endpoint)).ToList();
+            }
+            else if (!WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                // Not an address and no pattern: a zero-padded address, say, is refused as Get-GasleserReading refuses it.
+                throw new GasleserInvalidAddressException(
+                    $"'{name}' is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.", name);
+            }
+            else
+            {
+                WildcardPattern pattern;
+                try
+                {
+                    pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    matches = sessions.Where(s => pattern.IsMatch(s.Endpoint.ComputerName)).ToList();
+                }
+                catch (WildcardPatternException)
+                {
+                    throw new GasleserInvalidAddressException(
+                        $"'{name}' is neither a device address nor a valid wildcard pattern (a '[' needs its ']').", name,
+                        "Give an address (192.168.2.132, gasleser.local:8080) or a pattern such as 192.168.2.*; write a literal '[' as '`['.");
+                }
+
+                return matches;
+            }
+
+            if (matches.Count == 0)
+            {
+                throw new GasleserSessionNotFoundException($"This process has not asked a device at '{name}'.", name);
+            }
+
+            return matches;
         }
     }
 }

@@ -13,6 +13,9 @@ namespace Gasleser.Commands
     [OutputType(typeof(GasleserUsage))]
     public sealed class MeasureGasleserUsageCommand : PSCmdlet
     {
+        /// <summary>The extra type name of rows with kWh: it picks the table view with the bill's columns.</summary>
+        public const string BillTypeName = "Gasleser.GasleserUsage#Bill";
+
         private UsageMeter? _meter;
         private PeriodCalendar? _calendar;
 
@@ -27,19 +30,23 @@ namespace Gasleser.Commands
 
         /// <summary>kWh per m³: the Brennwert on a German bill (≈10–12); on a UK bill the CV in MJ/m³ divided by 3.6.</summary>
         [Parameter]
+        [NumberArgument]
         public double CalorificValue { get; set; }
 
         /// <summary>The volume correction: the Zustandszahl on a German bill (≈0.95); 1.02264 on a UK bill. Default 1.</summary>
         [Parameter]
+        [NumberArgument]
         public double ConversionFactor { get; set; } = 1.0;
 
         /// <summary>Price of one kWh, in the bill's currency; adds Cost. Needs -CalorificValue.</summary>
         [Parameter]
+        [NumberArgument]
         public double PricePerKWh { get; set; }
 
         /// <summary>The time zone whose midnights (and hours, Mondays, 1sts) bound the periods: an IANA id ("Europe/Berlin") or a Windows id ("W. Europe Standard Time"). Default: this machine's.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
         public string? TimeZone { get; set; }
 
         protected override void BeginProcessing()
@@ -70,21 +77,15 @@ namespace Gasleser.Commands
             TimeZoneInfo zone = TimeZoneInfo.Local;
             if (TimeZone != null && !TimeZoneResolver.TryResolve(TimeZone, out zone))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"'{TimeZone}' is not a time zone this machine knows.", nameof(TimeZone)),
-                    "Gasleser.InvalidTimeZone", ErrorCategory.InvalidArgument, TimeZone)
-                {
-                    ErrorDetails = new ErrorDetails($"'{TimeZone}' is not a time zone this machine knows.")
-                    {
-                        RecommendedAction = "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.",
-                    },
-                });
+                ThrowTerminatingError(new GasleserInvalidParameterException(
+                    $"-TimeZone '{TimeZone}' is not a time zone this machine knows.", nameof(TimeZone),
+                    "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.").ToErrorRecord());
             }
 
             var conversion = new EnergyConversion(
                 calorific ? CalorificValue : (double?)null, ConversionFactor, price ? PricePerKWh : (double?)null);
             _calendar = new PeriodCalendar(Per, zone);
-            _meter = new UsageMeter(_calendar, conversion, WriteObject, WriteWarning);
+            _meter = new UsageMeter(_calendar, conversion, WriteUsage, WriteWarning);
             WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
@@ -106,12 +107,25 @@ namespace Gasleser.Commands
 
         protected override void EndProcessing() => _meter!.Complete();
 
+        private void WriteUsage(GasleserUsage usage)
+        {
+            if (usage.Energy == null)
+            {
+                WriteObject(usage);
+                return;
+            }
+
+            var shown = PSObject.AsPSObject(usage);
+            shown.TypeNames.Insert(0, BillTypeName);
+            WriteObject(shown);
+        }
+
         private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
 
         private void Refuse(string parameter, string message)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException(message, parameter), "Gasleser.InvalidArgument", ErrorCategory.InvalidArgument, parameter));
+            ThrowTerminatingError(new GasleserInvalidParameterException(message, parameter,
+                "Take the values from the gas bill: -CalorificValue (kWh per m³), -ConversionFactor, -PricePerKWh; decimals as 11.2 or 11,2.").ToErrorRecord());
         }
     }
 }

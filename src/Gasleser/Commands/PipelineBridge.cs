@@ -29,9 +29,9 @@ namespace Gasleser.Commands
                 // Reading Exception observes it, also when Ctrl+C made the failure moot.
                 if (task.Exception?.GetBaseException() is Exception error && !_stop.IsCancellationRequested)
                 {
-                    Post(() => cmdlet.WriteError(error is GasleserException known
-                        ? known.ToErrorRecord()
-                        : new ErrorRecord(error, "Gasleser.UnexpectedError", ErrorCategory.NotSpecified, target)));
+                    GasleserException known = error as GasleserException
+                        ?? new GasleserUnexpectedErrorException(target.ToString() ?? "", error);
+                    Post(() => cmdlet.WriteError(known.ToErrorRecord()));
                 }
 
                 Interlocked.Decrement(ref _running);

@@ -27,12 +27,13 @@ namespace Gasleser.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IPAddress", "HostName", "CN")]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
+        [AddressArgument]
         [ValidateNotNullOrEmpty]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
-        /// <summary>Time between polls of a device (fixed rate). Default 12 s; at least 10 s, the device's limit.</summary>
+        /// <summary>Time between polls of a device (fixed rate): seconds (60), '15m' or 00:15:00. Default 12 s; at least 10 s, the device's limit; at most 1 day.</summary>
         [Parameter]
-        [ValidateWatchInterval]
+        [TimeSpanArgument(10, maximumSeconds: 86400, TooShortAdvice = "A Gasleser answers one request every 10 s (more often gets 429 Too Many Requests): use an -Interval of at least 10 (seconds); the default is 12.")]
         public TimeSpan Interval { get; set; } = WatchSchedule.DefaultInterval;
 
         /// <summary>Polls per device (each gives a reading or an error); then the watch ends.</summary>
@@ -40,8 +41,9 @@ namespace Gasleser.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Count { get; set; }
 
-        /// <summary>How long the watch runs; polls are due only within it.</summary>
+        /// <summary>How long the watch runs; polls are due only within it. Seconds (3600), '1h' or 01:00:00.</summary>
         [Parameter]
+        [TimeSpanArgument(0, minimumIncluded: false)]
         public TimeSpan Duration { get; set; }
 
         /// <summary>The device's HTTP port when the address names none.</summary>
@@ -58,13 +60,6 @@ namespace Gasleser.Commands
 
         protected override void BeginProcessing()
         {
-            if (Bound(nameof(Duration)) && Duration <= TimeSpan.Zero)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentOutOfRangeException(nameof(Duration), "-Duration must be longer than zero."),
-                    "Gasleser.InvalidDuration", ErrorCategory.InvalidArgument, Duration));
-            }
-
             if (Interval < DeviceSession.Spacing)
             {
                 WriteWarning($"-Interval {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s is shorter than the "
@@ -81,7 +76,7 @@ namespace Gasleser.Commands
             {
                 try
                 {
-                    DeviceEndpoint endpoint = DeviceEndpoint.Parse(address, Port);
+                    DeviceEndpoint endpoint = PipedAddress.Parse(address, Port);
                     if (_endpoints.Contains(endpoint))
                     {
                         WriteVerbose($"{endpoint}: named more than once; watched once.");
@@ -167,22 +162,6 @@ namespace Gasleser.Commands
             public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
 
             public void Verbose(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteVerbose(message));
-        }
-    }
-
-    /// <summary>-Interval must be at least the device's limit; the error says so.</summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    internal sealed class ValidateWatchIntervalAttribute : ValidateArgumentsAttribute
-    {
-        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-        {
-            object value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
-            if (value is TimeSpan interval && interval < WatchSchedule.MinimumInterval)
-            {
-                throw new ValidationMetadataException(
-                    $"{interval} is shorter than the device allows: a Gasleser answers one request every {WatchSchedule.MinimumInterval.TotalSeconds:0} s "
-                    + $"(more often gets 429 Too Many Requests). Use an -Interval of at least {WatchSchedule.MinimumInterval}; the default is {WatchSchedule.DefaultInterval}.");
-            }
         }
     }
 }

@@ -27,38 +27,59 @@ namespace Gasleser
         public static async Task<GasleserReading> GetReadingAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
         {
             string name = endpoint.ComputerName;
+            var progress = new Progress();
             using var timeoutSource = new CancellationTokenSource(timeout);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
             {
-                return await ExchangeAsync(endpoint, linked.Token).ConfigureAwait(false);
+                return await ExchangeAsync(endpoint, progress, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not GasleserException && linked.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new GasleserTimeoutException(
-                    $"{name} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.", name);
+                string within = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+                throw new GasleserTimeoutException(progress.Phase switch
+                {
+                    ExchangePhase.NameLookup => $"{name}: looking up the name '{endpoint.Host}' did not finish within {within}; no device was contacted.",
+                    ExchangePhase.Connect => $"{name} did not accept a connection within {within}.",
+                    _ => progress.BytesReceived > 0
+                        ? $"{name} accepted the connection and began to answer ({progress.BytesReceived} bytes) but did not finish within {within}."
+                        : $"{name} accepted the connection but did not answer within {within}.",
+                }, name, progress.Phase);
             }
             catch (SocketException ex)
             {
-                throw new GasleserUnreachableException($"{name} could not be reached: {Describe(ex)}.", name, ex);
+                throw Unreachable(name, progress.Phase, Describe(ex), ex);
             }
             catch (IOException ex) when (ex.InnerException is SocketException socketError)
             {
-                throw new GasleserUnreachableException($"{name} could not be reached: {Describe(socketError)}.", name, ex);
+                throw Unreachable(name, progress.Phase, Describe(socketError), ex);
             }
             catch (IOException ex)
             {
-                throw new GasleserUnreachableException($"{name} could not be reached: {ex.Message}", name, ex);
+                throw Unreachable(name, progress.Phase, ex.Message.TrimEnd('.'), ex);
             }
         }
 
-        private static async Task<GasleserReading> ExchangeAsync(DeviceEndpoint endpoint, CancellationToken token)
+        private static GasleserUnreachableException Unreachable(string name, ExchangePhase phase, string why, Exception inner) =>
+            new GasleserUnreachableException(phase == ExchangePhase.Answer
+                ? $"{name} accepted the connection, but it broke before the answer was complete: {why}."
+                : $"{name} could not be reached: {why}.", name, inner, phase);
+
+        /// <summary>How far one exchange got, for saying what failed.</summary>
+        private sealed class Progress
+        {
+            public ExchangePhase Phase = ExchangePhase.NameLookup;
+            public long BytesReceived;
+        }
+
+        private static async Task<GasleserReading> ExchangeAsync(DeviceEndpoint endpoint, Progress progress, CancellationToken token)
         {
             IPAddress[] addresses = endpoint.Address != null
                 ? new[] { endpoint.Address }
                 : await ResolveAsync(endpoint, token).ConfigureAwait(false);
 
+            progress.Phase = ExchangePhase.Connect;
             SocketException? lastError = null;
             foreach (IPAddress address in addresses)
             {
@@ -75,7 +96,8 @@ namespace Gasleser
                     continue;
                 }
 
-                return await RequestAsync(socket, endpoint, token).ConfigureAwait(false);
+                progress.Phase = ExchangePhase.Answer;
+                return await RequestAsync(socket, endpoint, progress, token).ConfigureAwait(false);
             }
 
             throw lastError ?? new SocketException((int)SocketError.HostNotFound);
@@ -102,18 +124,21 @@ namespace Gasleser
             catch (SocketException ex)
             {
                 throw new GasleserUnreachableException(
-                    $"the name '{endpoint.Host}' could not be resolved: {Describe(ex)}.", endpoint.ComputerName, ex);
+                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' could not be looked up: {Describe(ex)}; no device was contacted.",
+                    endpoint.ComputerName, ex, ExchangePhase.NameLookup);
             }
 
             if (found.Length == 0)
             {
-                throw new GasleserUnreachableException($"the name '{endpoint.Host}' resolved to no address.", endpoint.ComputerName);
+                throw new GasleserUnreachableException(
+                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' resolved to no address; no device was contacted.",
+                    endpoint.ComputerName, null, ExchangePhase.NameLookup);
             }
 
             return found;
         }
 
-        private static async Task<GasleserReading> RequestAsync(Socket socket, DeviceEndpoint endpoint, CancellationToken token)
+        private static async Task<GasleserReading> RequestAsync(Socket socket, DeviceEndpoint endpoint, Progress progress, CancellationToken token)
         {
             string name = endpoint.ComputerName;
             byte[] request = Encoding.ASCII.GetBytes(
@@ -131,8 +156,29 @@ namespace Gasleser
             byte[] chunk = new byte[8192];
             while (true)
             {
-                int read = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false);
+                }
+                catch (IOException reset) when (!token.IsCancellationRequested && response.CompleteAtReset())
+                {
+                    // The whole answer came, then a reset instead of a close (some small HTTP stacks do that): it is a
+                    // reading. A body framed only by the end of the connection may have been cut by the reset, though:
+                    // then the reset is what to report.
+                    try
+                    {
+                        return response.ToReading();
+                    }
+                    catch (GasleserInvalidResponseException)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(reset).Throw();
+                        throw;
+                    }
+                }
+
                 token.ThrowIfCancellationRequested();
+                progress.BytesReceived += read;
                 if (response.Append(chunk, read))
                 {
                     return response.ToReading();

@@ -103,6 +103,14 @@ namespace Gasleser
                 }
             }
 
+            int at = text.LastIndexOf('@');
+            if (at >= 0)
+            {
+                reason = "it holds a user name or password before '@', but a Gasleser's API needs no login: give only the host"
+                    + (at + 1 < text.Length ? $", e.g. '{text.Substring(at + 1)}'" : "");
+                return false;
+            }
+
             string hostPart = text;
             int port = defaultPort;
 
@@ -158,13 +166,12 @@ namespace Gasleser
 
             if (LooksLikeIPv4(hostPart))
             {
-                if (!IPAddress.TryParse(hostPart, out var v4) || v4.AddressFamily != AddressFamily.InterNetwork || !IsDottedQuad(hostPart))
+                if (!TryParseDottedQuad(hostPart, out IPAddress? v4, out reason))
                 {
-                    reason = $"'{hostPart}' is not an IPv4 address";
                     return false;
                 }
 
-                endpoint = new DeviceEndpoint(v4.ToString(), port, v4);
+                endpoint = new DeviceEndpoint(v4!.ToString(), port, v4);
                 return true;
             }
 
@@ -208,24 +215,77 @@ namespace Gasleser
             return true;
         }
 
-        // IPAddress.TryParse accepts "10.1" and "0x0a.1"; an address a user writes is four decimal parts.
-        internal static bool IsDottedQuad(string s)
+        /// <summary>
+        /// An IPv4 address as users write it: four decimal parts of 0 to 255. IPAddress.TryParse alone also
+        /// takes "10.1" and "0x0a.1", and reads a zero-padded part as octal (192.168.002.010 as 192.168.2.8)
+        /// where other tools read it as decimal: such an address is refused, naming both readings.
+        /// </summary>
+        internal static bool TryParseDottedQuad(string s, out IPAddress? address, out string? reason)
         {
+            address = null;
+            reason = $"'{s}' is not an IPv4 address";
             string[] parts = s.Split('.');
             if (parts.Length != 4)
             {
                 return false;
             }
 
-            foreach (string part in parts)
+            var asDecimal = new byte[4];
+            bool padded = false;
+            for (int i = 0; i < 4; i++)
             {
+                string part = parts[i];
                 if (part.Length == 0 || part.Length > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value > 255)
                 {
                     return false;
                 }
+
+                asDecimal[i] = (byte)value;
+                padded |= part.Length > 1 && part[0] == '0';
             }
 
+            if (padded)
+            {
+                string plain = new IPAddress(asDecimal).ToString();
+                string? octal = OctalReading(parts);
+                reason = octal != null
+                    ? $"'{s}' has zero-padded parts, which tools read differently: {octal} to some (a leading zero meaning octal) and {plain} to others; write it without leading zeros, e.g. {plain}"
+                    : $"'{s}' has zero-padded parts, which some tools refuse (a leading zero meaning octal) and others read as {plain}; write it without leading zeros, e.g. {plain}";
+                return false;
+            }
+
+            address = new IPAddress(asDecimal);
+            reason = null;
             return true;
+        }
+
+        // How inet_aton and .NET's parser read the parts: with a leading zero as octal; null when that fails (a 8 or 9, or > 255).
+        private static string? OctalReading(string[] parts)
+        {
+            var bytes = new byte[4];
+            for (int i = 0; i < 4; i++)
+            {
+                int value = 0;
+                bool octal = parts[i].Length > 1 && parts[i][0] == '0';
+                foreach (char c in parts[i])
+                {
+                    if (octal && c > '7')
+                    {
+                        return null;
+                    }
+
+                    value = value * (octal ? 8 : 10) + (c - '0');
+                }
+
+                if (value > 255)
+                {
+                    return null;
+                }
+
+                bytes[i] = (byte)value;
+            }
+
+            return new IPAddress(bytes).ToString();
         }
 
         private static string Canonical(IPAddress v6) => v6.ToString();

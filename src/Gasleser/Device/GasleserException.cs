@@ -9,13 +9,15 @@ namespace Gasleser
     /// </summary>
     public abstract class GasleserException : Exception
     {
+        // Messages quote what devices, files and users sent: whatever slipped through unescaped is escaped here,
+        // so no error can put control characters on a terminal.
         protected GasleserException(string message, string computerName, Exception? inner = null)
-            : base(message, inner)
+            : base(DeviceText.Printable(message, int.MaxValue), inner)
         {
-            ComputerName = computerName;
+            ComputerName = DeviceText.Printable(computerName, int.MaxValue);
         }
 
-        /// <summary>The address the failure is about.</summary>
+        /// <summary>The address the failure is about (control characters escaped).</summary>
         public string ComputerName { get; }
 
         /// <summary>The stable error id, e.g. "Gasleser.Timeout".</summary>
@@ -58,31 +60,148 @@ namespace Gasleser
         public override string RecommendedAction => "The device's firmware is older than 1.0.21, which introduced /v1/data: update the Gasleser firmware.";
     }
 
+    /// <summary>Which part of an exchange with a device failed: it decides what the user should check.</summary>
+    public enum ExchangePhase
+    {
+        /// <summary>Looking up the device's name (DNS, mDNS): no device was contacted yet.</summary>
+        NameLookup,
+        /// <summary>Opening the TCP connection to the device's address and port.</summary>
+        Connect,
+        /// <summary>Connected: sending the request and reading the answer.</summary>
+        Answer,
+    }
+
     /// <summary>Gasleser.Timeout: no complete answer within the timeout.</summary>
     public sealed class GasleserTimeoutException : GasleserException
     {
-        public GasleserTimeoutException(string message, string computerName) : base(message, computerName) { }
+        public GasleserTimeoutException(string message, string computerName, ExchangePhase phase = ExchangePhase.Answer)
+            : base(message, computerName) { Phase = phase; }
+
+        /// <summary>What had not finished when the time ran out.</summary>
+        public ExchangePhase Phase { get; }
         public override string ErrorId => "Gasleser.Timeout";
         public override ErrorCategory Category => ErrorCategory.OperationTimeout;
-        public override string RecommendedAction => "The device did not answer in time: check that it is powered and on the network (ping it), and that the IP address is right. -TimeoutSec allows longer.";
+        public override string RecommendedAction => Phase switch
+        {
+            ExchangePhase.NameLookup =>
+                "The name lookup did not finish, so no device was contacted: check this computer's DNS server (or mDNS for .local names), or give the device's IP address instead of its name.",
+            ExchangePhase.Connect =>
+                "No connection could be opened in time: check that the device is powered and on the network (ping it), and that the IP address and port are right. -TimeoutSec allows longer.",
+            _ => "The device accepted the connection but did not finish its answer in time: it may be busy or rebooting; try again, or allow longer with -TimeoutSec.",
+        };
     }
 
     /// <summary>Gasleser.Unreachable: name not resolved, connection refused or reset.</summary>
     public sealed class GasleserUnreachableException : GasleserException
     {
-        public GasleserUnreachableException(string message, string computerName, Exception? inner = null) : base(message, computerName, inner) { }
+        public GasleserUnreachableException(string message, string computerName, Exception? inner = null, ExchangePhase phase = ExchangePhase.Connect)
+            : base(message, computerName, inner) { Phase = phase; }
+
+        /// <summary>What failed: the name lookup, the connection, or the connection while the answer was read.</summary>
+        public ExchangePhase Phase { get; }
         public override string ErrorId => "Gasleser.Unreachable";
         public override ErrorCategory Category => ErrorCategory.ConnectionError;
-        public override string RecommendedAction => "The device could not be reached: check the network, ping the device, and check the address and port. Find-Gasleser can look for it.";
+        public override string RecommendedAction => Phase switch
+        {
+            ExchangePhase.NameLookup =>
+                "The name could not be looked up, so no device was contacted: check the spelling, this computer's DNS (or mDNS for .local names), or give the device's IP address. Find-Gasleser can look for it.",
+            ExchangePhase.Connect =>
+                "No connection could be opened: check the network, ping the device, and check the address and port. Find-Gasleser can look for it.",
+            _ => "The connection broke while the device answered: it may be rebooting or its Wi-Fi is weak; try again in a moment.",
+        };
     }
 
-    /// <summary>Gasleser.InvalidResponse: not JSON, missing or mistyped fields, bad timestamp, oversized body, redirect.</summary>
+    /// <summary>Whether an odd answer came from a Gasleser or from something else at that address.</summary>
+    public enum InvalidResponseKind
+    {
+        /// <summary>Not a Gasleser's answer at all: HTML, a redirect, not HTTP, not JSON.</summary>
+        NotAGasleser,
+        /// <summary>A Gasleser-shaped answer (a JSON reading) with a field or framing the module cannot accept.</summary>
+        UnexpectedAnswer,
+    }
+
+    /// <summary>Gasleser.InvalidResponse: not JSON, missing or mistyped fields, an implausible time or total, an oversized body, a redirect.</summary>
     public sealed class GasleserInvalidResponseException : GasleserException
     {
-        public GasleserInvalidResponseException(string message, string computerName, Exception? inner = null) : base(message, computerName, inner) { }
+        public GasleserInvalidResponseException(string message, string computerName, Exception? inner = null, InvalidResponseKind kind = InvalidResponseKind.NotAGasleser)
+            : base(message, computerName, inner) { Kind = kind; }
+
+        public InvalidResponseKind Kind { get; }
         public override string ErrorId => "Gasleser.InvalidResponse";
         public override ErrorCategory Category => ErrorCategory.InvalidData;
-        public override string RecommendedAction => "Something answered at this address, but not like a Gasleser: check that the address is the Gasleser's and not another device.";
+        public override string RecommendedAction => Kind == InvalidResponseKind.UnexpectedAnswer
+            ? "A Gasleser answered, but with something its API does not allow (the message names the field and value): if its clock is not set yet, wait until it has network time; otherwise update its firmware, and report the answer if it persists."
+            : "Something answered at this address, but not like a Gasleser: check that the address (and port) is the Gasleser's and not another device's.";
+    }
+
+    /// <summary>
+    /// Gasleser.DeviceError: the device answered with an HTTP error (5xx, 401, 403). A rebooting or
+    /// overloaded device answers 503, often with Retry-After, and recovers on its own.
+    /// </summary>
+    public sealed class GasleserDeviceErrorException : GasleserException
+    {
+        public GasleserDeviceErrorException(string message, string computerName, int statusCode, string reason, TimeSpan? retryAfter)
+            : base(message, computerName)
+        {
+            StatusCode = statusCode;
+            Reason = reason;
+            RetryAfter = retryAfter;
+        }
+
+        /// <summary>The HTTP status the device answered with (500, 503, 401, ...).</summary>
+        public int StatusCode { get; }
+
+        /// <summary>The reason phrase of its status line, control characters escaped.</summary>
+        public string Reason { get; }
+
+        /// <summary>How long the device asked to be left alone (its Retry-After), when it said.</summary>
+        public TimeSpan? RetryAfter { get; }
+        public override string ErrorId => "Gasleser.DeviceError";
+        public override ErrorCategory Category =>
+            StatusCode == 401 || StatusCode == 403 ? ErrorCategory.PermissionDenied : ErrorCategory.ResourceUnavailable;
+        public override string RecommendedAction => StatusCode switch
+        {
+            401 or 403 => "The device (or something in front of it) refused access: a Gasleser's API needs no login, so check that this address is the Gasleser and that no proxy or firewall page answers for it.",
+            503 => "The device is temporarily unavailable (starting up, updating or overloaded): it recovers on its own; try again in a minute.",
+            _ => "The device reported an internal error: try again in a minute; if it persists, restart the device (power it off and on).",
+        };
+    }
+
+    /// <summary>Gasleser.InvalidParameter: a parameter value, or a combination of them, the command cannot use.</summary>
+    public sealed class GasleserInvalidParameterException : GasleserException
+    {
+        private readonly string _recommendedAction;
+
+        public GasleserInvalidParameterException(string message, string parameterName, string recommendedAction)
+            : base(message, parameterName)
+        {
+            _recommendedAction = recommendedAction;
+        }
+
+        public override string ErrorId => "Gasleser.InvalidParameter";
+        public override ErrorCategory Category => ErrorCategory.InvalidArgument;
+        public override string RecommendedAction => _recommendedAction;
+    }
+
+    /// <summary>Gasleser.SessionNotFound: Get-GasleserSession was given an address this process has not asked.</summary>
+    public sealed class GasleserSessionNotFoundException : GasleserException
+    {
+        public GasleserSessionNotFoundException(string message, string computerName) : base(message, computerName) { }
+        public override string ErrorId => "Gasleser.SessionNotFound";
+        public override ErrorCategory Category => ErrorCategory.ObjectNotFound;
+        public override string RecommendedAction =>
+            "Sessions exist only for devices this process has asked (Get-GasleserReading). Run Get-GasleserSession without a name to list them.";
+    }
+
+    /// <summary>Gasleser.UnexpectedError: a failure the module did not foresee — a defect; the inner exception says what.</summary>
+    public sealed class GasleserUnexpectedErrorException : GasleserException
+    {
+        public GasleserUnexpectedErrorException(string computerName, Exception inner)
+            : base($"{computerName}: the module failed unexpectedly: {DeviceText.Printable(inner.Message, 300)}", computerName, inner) { }
+        public override string ErrorId => "Gasleser.UnexpectedError";
+        public override ErrorCategory Category => ErrorCategory.NotSpecified;
+        public override string RecommendedAction =>
+            "This is a defect in the Gasleser module: please report it with this message and the command that caused it ($Error[0] | Format-List * -Force).";
     }
 
     /// <summary>Gasleser.InvalidAddress: an address or subnet that cannot be parsed, or a refused scan.</summary>

@@ -6,7 +6,9 @@ namespace Gasleser
 {
     /// <summary>
     /// Collects the bytes of one HTTP/1.1 answer and decides, as they arrive, when it is complete
-    /// and whether it is a Gasleser reading. Status, headers and body are all bounded.
+    /// and whether it is a Gasleser reading. Status, headers and body are all bounded. Read as small
+    /// devices speak it: interim 1xx answers are skipped and lines may end in a bare LF. Every header
+    /// value that goes into a message is shown with control characters escaped.
     /// </summary>
     internal sealed class HttpResponseReader
     {
@@ -19,6 +21,7 @@ namespace Gasleser
         private bool _chunked;
         private string? _location;
         private string? _retryAfter;
+        private string _reason = "";
         private byte[]? _body;
         private int _bodyLength;
 
@@ -64,10 +67,16 @@ namespace Gasleser
                         $"{_computerName} answered 404 Not Found on /v1/data: its firmware is older than 1.0.21.", _computerName);
                 case 429:
                     throw new DeviceBusyException(_computerName, ParseRetryAfter());
+                case int error when error >= 500 && error < 600 || error == 401 || error == 403:
+                    TimeSpan? retryAfter = ParseRetryAfter();
+                    throw new GasleserDeviceErrorException(
+                        $"{_computerName} answered with an error: HTTP {_status} {_reason}".TrimEnd()
+                        + (retryAfter.HasValue ? $"; it asks to be left alone for {retryAfter.Value.TotalSeconds:0} s (Retry-After)." : "."),
+                        _computerName, _status, _reason, retryAfter);
                 case int redirect when redirect >= 300 && redirect < 400:
-                    throw Invalid($"it answered with a redirect ({_status}{(_location != null ? " to " + _location : "")}), which is not followed");
+                    throw Invalid($"it answered with a redirect ({_status}{(_location != null ? " to '" + _location + "'" : "")}), which is not followed");
                 default:
-                    throw Invalid($"it answered HTTP {_status}");
+                    throw Invalid($"it answered HTTP {_status} {_reason}".TrimEnd());
             }
         }
 
@@ -90,50 +99,122 @@ namespace Gasleser
 
             if (!TryCompleteBody(atEnd: true))
             {
-                throw Invalid(_chunked ? "the chunked answer ended early" : "the answer is shorter than its Content-Length");
+                throw Unexpected(_chunked ? "the chunked answer ended early" : $"the answer is shorter than its Content-Length ({_length - _bodyStart} of {_contentLength} bytes came)");
             }
 
             return true;
         }
 
-        private bool TryParseHead()
+        /// <summary>
+        /// The connection was reset. An answer that was already whole (status and headers read, and a body
+        /// that is framed only by the end of the connection) is still an answer; true when it is.
+        /// </summary>
+        public bool CompleteAtReset()
         {
-            int end = IndexOf(_buffer, _length, "\r\n\r\n");
-            if (end < 0)
+            if (_bodyStart < 0)
             {
-                if (_length > DeviceClient.MaxHeaderBytes)
-                {
-                    throw Invalid($"its headers are larger than {DeviceClient.MaxHeaderBytes / 1024} KiB");
-                }
-
                 return false;
             }
 
-            string head = Encoding.ASCII.GetString(_buffer, 0, end);
-            string[] lines = head.Split(new[] { "\r\n" }, StringSplitOptions.None);
-            string[] statusLine = lines[0].Split(' ');
-            if (statusLine.Length < 2 || !statusLine[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
-                || !int.TryParse(statusLine[1], NumberStyles.None, CultureInfo.InvariantCulture, out _status))
+            if (_status != 200)
+            {
+                return true;
+            }
+
+            return !_chunked && _contentLength < 0 ? SetBody(_bodyStart, _length - _bodyStart) : TryCompleteBody(atEnd: false);
+        }
+
+        private bool TryParseHead()
+        {
+            while (true)
+            {
+                int headEnd = FindHeadEnd(out int bodyStart);
+                if (headEnd < 0)
+                {
+                    if (_length > DeviceClient.MaxHeaderBytes)
+                    {
+                        throw Invalid($"its headers are larger than {DeviceClient.MaxHeaderBytes / 1024} KiB");
+                    }
+
+                    return false;
+                }
+
+                ParseHead(Encoding.ASCII.GetString(_buffer, 0, headEnd));
+
+                // 100 Continue and other interim answers come before the real one: drop them and read on.
+                if (_status >= 100 && _status < 200 && _status != 101)
+                {
+                    Buffer.BlockCopy(_buffer, bodyStart, _buffer, 0, _length - bodyStart);
+                    _length -= bodyStart;
+                    _contentLength = -1;
+                    _chunked = false;
+                    continue;
+                }
+
+                if (_status == 200 && !_chunked && _contentLength > DeviceClient.MaxBodyBytes)
+                {
+                    throw Invalid($"its answer of {_contentLength} bytes is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+                }
+
+                _bodyStart = bodyStart;
+                return true;
+            }
+        }
+
+        // The head ends at an empty line: CRLF CRLF, or LF LF from devices that end lines in a bare LF.
+        private int FindHeadEnd(out int bodyStart)
+        {
+            for (int i = 0; i < _length; i++)
+            {
+                if (_buffer[i] != (byte)'\n')
+                {
+                    continue;
+                }
+
+                if (i + 1 < _length && _buffer[i + 1] == (byte)'\n')
+                {
+                    bodyStart = i + 2;
+                    return i;
+                }
+
+                if (i + 2 < _length && _buffer[i + 1] == (byte)'\r' && _buffer[i + 2] == (byte)'\n')
+                {
+                    bodyStart = i + 3;
+                    return i;
+                }
+            }
+
+            bodyStart = -1;
+            return -1;
+        }
+
+        private void ParseHead(string head)
+        {
+            string[] lines = head.Split('\n');
+            string statusLine = lines[0].TrimEnd('\r');
+            string[] status = statusLine.Split(new[] { ' ' }, 3);
+            if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
+                || status[1].Length != 3 || !int.TryParse(status[1], NumberStyles.None, CultureInfo.InvariantCulture, out _status))
             {
                 throw Invalid("it did not answer in HTTP: " + ReadingParser.Excerpt(_buffer, _length));
             }
 
+            _reason = status.Length > 2 ? DeviceText.Printable(status[2].Trim(), 60) : "";
+
             for (int i = 1; i < lines.Length; i++)
             {
-                int colon = lines[i].IndexOf(':');
+                string line = lines[i].TrimEnd('\r');
+                int colon = line.IndexOf(':');
                 if (colon <= 0)
                 {
                     continue;
                 }
 
-                string field = lines[i].Substring(0, colon).Trim();
-                string value = lines[i].Substring(colon + 1).Trim();
+                string field = line.Substring(0, colon).Trim();
+                string value = line.Substring(colon + 1).Trim();
                 if (field.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _contentLength))
-                    {
-                        throw Invalid($"its Content-Length '{value}' is not a number");
-                    }
+                    ReadContentLength(value);
                 }
                 else if (field.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
                 {
@@ -142,25 +223,37 @@ namespace Gasleser
                 else if (field.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)
                     && !value.Equals("identity", StringComparison.OrdinalIgnoreCase) && _status == 200)
                 {
-                    throw Invalid($"it sent a '{value}'-encoded body that was not asked for");
+                    throw Unexpected($"it sent a '{DeviceText.Printable(value)}'-encoded body that was not asked for");
                 }
                 else if (field.Equals("Location", StringComparison.OrdinalIgnoreCase))
                 {
-                    _location = value;
+                    _location = DeviceText.Printable(value);
                 }
                 else if (field.Equals("Retry-After", StringComparison.OrdinalIgnoreCase))
                 {
                     _retryAfter = value;
                 }
             }
+        }
 
-            if (_status == 200 && !_chunked && _contentLength > DeviceClient.MaxBodyBytes)
+        // Two lengths that disagree ("Content-Length: 5" and "Content-Length: 150", or "5, 150") leave the
+        // body's end unknown: a classic request-smuggling shape, refused rather than guessed.
+        private void ReadContentLength(string value)
+        {
+            foreach (string part in value.Split(','))
             {
-                throw Invalid($"its answer of {_contentLength} bytes is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
-            }
+                if (!long.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+                {
+                    throw Unexpected($"its Content-Length '{DeviceText.Printable(value)}' is not a number");
+                }
 
-            _bodyStart = end + 4;
-            return true;
+                if (_contentLength >= 0 && _contentLength != length)
+                {
+                    throw Unexpected($"it sent conflicting Content-Length headers ({_contentLength} and {length})");
+                }
+
+                _contentLength = length;
+            }
         }
 
         private bool TryCompleteBody(bool atEnd)
@@ -198,13 +291,13 @@ namespace Gasleser
             int position = _bodyStart;
             while (true)
             {
-                int lineEnd = IndexOf(_buffer, _length, "\r\n", position);
+                int lineEnd = IndexOf(_buffer, _length, "\n", position);
                 if (lineEnd < 0)
                 {
                     return false;
                 }
 
-                string sizeText = Encoding.ASCII.GetString(_buffer, position, lineEnd - position);
+                string sizeText = Encoding.ASCII.GetString(_buffer, position, lineEnd - position).TrimEnd('\r');
                 int semicolon = sizeText.IndexOf(';');
                 if (semicolon >= 0)
                 {
@@ -213,7 +306,7 @@ namespace Gasleser
 
                 if (!int.TryParse(sizeText.Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int size) || size < 0)
                 {
-                    throw Invalid($"its chunked body has a bad chunk size '{sizeText}'");
+                    throw Unexpected($"its chunked body has a bad chunk size '{DeviceText.Printable(sizeText)}'");
                 }
 
                 if (size == 0)
@@ -228,15 +321,26 @@ namespace Gasleser
                     throw Invalid($"its answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
                 }
 
-                int dataStart = lineEnd + 2;
-                if (_length < dataStart + size + 2)
+                int dataStart = lineEnd + 1;
+                if (_length < dataStart + size + 1)
                 {
                     return false;
                 }
 
                 Buffer.BlockCopy(_buffer, dataStart, body, written, size);
                 written += size;
-                position = dataStart + size + 2;
+                position = dataStart + size;
+                if (_buffer[position] == (byte)'\r')
+                {
+                    if (_length < position + 2)
+                    {
+                        return false;
+                    }
+
+                    position++;
+                }
+
+                position++; // the LF after the chunk's data
             }
         }
 
@@ -258,8 +362,13 @@ namespace Gasleser
             return null;
         }
 
+        /// <summary>Not a Gasleser's answer at all (not HTTP, a redirect, another status).</summary>
         private GasleserInvalidResponseException Invalid(string what) =>
             new GasleserInvalidResponseException($"{_computerName} did not answer like a Gasleser: {what}.", _computerName);
+
+        /// <summary>An HTTP answer to /v1/data that went wrong in its framing or encoding.</summary>
+        private GasleserInvalidResponseException Unexpected(string what) =>
+            new GasleserInvalidResponseException($"{_computerName} answered /v1/data, but {what}.", _computerName, null, InvalidResponseKind.UnexpectedAnswer);
 
         private static int IndexOf(byte[] buffer, int length, string pattern, int start = 0)
         {

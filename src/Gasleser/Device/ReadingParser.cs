@@ -2,20 +2,32 @@ using System;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Gasleser.Sessions;
 
 namespace Gasleser
 {
     /// <summary>
     /// Turns a /v1/data body into a reading. Lenient where devices vary (unknown fields ignored,
     /// optional fields may be absent or odd), strict where it matters: a reading needs a device id,
-    /// a Unix-seconds timestamp and a meter total, and anything wrong there is an InvalidResponse.
+    /// a plausible Unix-seconds timestamp and a plausible meter total, and anything wrong there is an
+    /// InvalidResponse that names the field and the value. Whether the answer looked like a Gasleser's
+    /// at all decides the advice: "not a Gasleser" (HTML, not JSON) or "a Gasleser answered something unexpected".
     /// </summary>
     public static class ReadingParser
     {
+        /// <summary>Device ids are short (GAS_2329790123); a longer one is not an id but something else.</summary>
+        public const int MaxDeviceIdLength = 64;
+
         private static readonly JsonDocumentOptions Options = new JsonDocumentOptions { MaxDepth = 16 };
 
-        public static GasleserReading Parse(byte[] body, int length, string computerName)
+        /// <summary>Parses a body; its time is checked against <paramref name="hostNow"/> (default: the sessions' wall clock).</summary>
+        public static GasleserReading Parse(byte[] body, int length, string computerName, DateTimeOffset? hostNow = null)
         {
+            if (length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF)
+            {
+                throw Unexpected("the answer begins with a UTF-8 byte order mark (BOM, bytes EF BB BF) before its JSON, which JSON does not allow", computerName);
+            }
+
             JsonDocument document;
             try
             {
@@ -23,41 +35,81 @@ namespace Gasleser
             }
             catch (JsonException ex)
             {
-                throw Invalid($"the answer is not JSON: {Excerpt(body, length)}", computerName, ex);
+                throw NotJson(body, length, computerName, ex);
             }
 
             using (document)
             {
                 try
                 {
-                    return Read(document.RootElement, body, length, computerName);
+                    return Read(document.RootElement, body, length, computerName, hostNow ?? SessionRegistry.Clock.UtcNow);
                 }
                 catch (InvalidOperationException ex)
                 {
                     // System.Text.Json checks a string's UTF-8 only when it is read.
-                    throw Invalid($"the answer holds text that is not UTF-8: {Excerpt(body, length)}", computerName, ex);
+                    throw Unexpected($"the answer holds text that is not UTF-8: {Excerpt(body, length)}", computerName, ex);
                 }
             }
         }
 
-        private static GasleserReading Read(JsonElement root, byte[] body, int length, string computerName)
+        // An HTML page or other text is "not a Gasleser"; JSON that breaks off or has something after it is a
+        // Gasleser's answer gone wrong, shown at the byte where it went wrong.
+        private static GasleserInvalidResponseException NotJson(byte[] body, int length, string computerName, JsonException ex)
+        {
+            string start = Encoding.UTF8.GetString(body, 0, Math.Min(length, 200)).TrimStart();
+            if (start.StartsWith("<", StringComparison.Ordinal))
+            {
+                return Invalid($"it sent an HTML or XML page, not JSON: {Excerpt(body, length)}", computerName, ex);
+            }
+
+            if (length == 0)
+            {
+                return Invalid("the answer is empty, not JSON", computerName, ex);
+            }
+
+            if (!start.StartsWith("{", StringComparison.Ordinal))
+            {
+                return Invalid($"the answer is not JSON: {Excerpt(body, length)}", computerName, ex);
+            }
+
+            long position = ByteOffset(body, length, ex);
+            if (position >= length)
+            {
+                return Unexpected($"its JSON breaks off after {length} bytes: {Excerpt(body, length)}", computerName, ex);
+            }
+
+            return Unexpected($"its JSON is broken at byte {position + 1} of {length}: {Excerpt(body, length, (int)position)}", computerName, ex);
+        }
+
+        // JsonException gives a line number and the byte position within that line.
+        private static long ByteOffset(byte[] body, int length, JsonException ex)
+        {
+            long line = ex.LineNumber ?? 0, inLine = ex.BytePositionInLine ?? 0;
+            int offset = 0;
+            for (long l = 0; l < line && offset < length; offset++)
+            {
+                if (body[offset] == (byte)'\n')
+                {
+                    l++;
+                }
+            }
+
+            return Math.Min(length, offset + inLine);
+        }
+
+        private static GasleserReading Read(JsonElement root, byte[] body, int length, string computerName, DateTimeOffset hostNow)
         {
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Invalid($"the answer is not a JSON object: {Excerpt(body, length)}", computerName);
+                throw Invalid($"the answer is JSON but not an object: {Excerpt(body, length)}", computerName);
             }
 
-            string deviceId = RequiredString(root, "device_id", computerName, body, length);
-            if (deviceId.Trim().Length == 0)
-            {
-                throw Invalid("the answer's device_id is empty", computerName);
-            }
-
+            string deviceId = DeviceId(root, computerName, body, length);
             return new GasleserReading
             {
                 ComputerName = computerName,
                 DeviceId = deviceId,
-                Timestamp = ParseTimestamp(root, computerName, body, length),
+                Timestamp = ParseTimestamp(root, computerName, body, length, hostNow),
                 TotalConsumption = RequiredTotal(root, computerName, body, length),
                 CurrentFlowRate = OptionalDouble(root, "current_flow_rate"),
                 PulseCount = OptionalLong(root, "count"),
@@ -66,27 +118,46 @@ namespace Gasleser
             };
         }
 
-        private static string RequiredString(JsonElement root, string name, string computerName, byte[] body, int length)
+        private static string DeviceId(JsonElement root, string computerName, byte[] body, int length)
         {
-            if (!root.TryGetProperty(name, out JsonElement value))
+            if (!root.TryGetProperty("device_id", out JsonElement value))
             {
-                throw Invalid($"the answer has no {name}: {Excerpt(body, length)}", computerName);
+                // JSON without any of a Gasleser's fields is some other device's API.
+                bool gasleserLike = root.TryGetProperty("timestamp", out _) || root.TryGetProperty("total_consumption", out _);
+                string what = $"the answer has no device_id: {Excerpt(body, length)}";
+                throw gasleserLike ? Unexpected(what, computerName) : Invalid(what, computerName);
             }
 
             if (value.ValueKind != JsonValueKind.String)
             {
-                throw Invalid($"the answer's {name} is a {value.ValueKind}, not a string: {Excerpt(body, length)}", computerName);
+                throw Unexpected($"the answer's device_id is {Describe(value)}, not a string", computerName);
             }
 
-            return value.GetString()!;
+            string id = value.GetString()!;
+            if (id.Trim().Length == 0)
+            {
+                throw Unexpected("the answer's device_id is empty", computerName);
+            }
+
+            if (!DeviceText.IsPrintable(id))
+            {
+                throw Unexpected($"the answer's device_id '{DeviceText.Printable(id)}' holds control or invisible formatting characters, which no device id has", computerName);
+            }
+
+            if (id.Length > MaxDeviceIdLength)
+            {
+                throw Unexpected($"the answer's device_id is {id.Length} characters long, more than the {MaxDeviceIdLength} an id may have: '{DeviceText.Printable(id)}'", computerName);
+            }
+
+            return id;
         }
 
-        // The device sends the Unix time as a decimal string ("1758798550"); a plain number is taken too.
-        private static DateTimeOffset ParseTimestamp(JsonElement root, string computerName, byte[] body, int length)
+        // The device sends the Unix time in seconds as a decimal string ("1758798550"); a plain number is taken too.
+        private static DateTimeOffset ParseTimestamp(JsonElement root, string computerName, byte[] body, int length, DateTimeOffset hostNow)
         {
             if (!root.TryGetProperty("timestamp", out JsonElement value))
             {
-                throw Invalid($"the answer has no timestamp: {Excerpt(body, length)}", computerName);
+                throw Unexpected($"the answer has no timestamp: {Excerpt(body, length)}", computerName);
             }
 
             string text = value.ValueKind switch
@@ -96,29 +167,71 @@ namespace Gasleser
                 _ => "",
             };
 
-            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
-                || seconds < 1 || seconds > 253402300799L)
+            if (text.Length == 0)
             {
-                throw Invalid($"the answer's timestamp '{Shorten(text.Length > 0 ? text : value.GetRawText())}' is not Unix time in seconds", computerName);
+                throw Unexpected($"the answer's timestamp is {Describe(value)}, not Unix time in seconds", computerName);
             }
 
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+            {
+                throw Unexpected($"the answer's timestamp '{DeviceText.Printable(text)}' is not Unix time in whole seconds", computerName);
+            }
+
+            // Past 9999-12-31 in seconds: a value that large is milliseconds (or finer) since 1970.
+            if (seconds > 253402300799L)
+            {
+                string asMilliseconds = seconds <= 253402300799999L
+                    ? $" (read as milliseconds it would be {DateTimeOffset.FromUnixTimeMilliseconds(seconds).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"
+                    : "";
+                throw Unexpected($"the answer's timestamp '{text}' is not Unix time in seconds{asMilliseconds}; a Gasleser sends seconds", computerName);
+            }
+
+            DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(seconds);
+            string? implausible = ReadingPlausibility.CheckTime(time, hostNow);
+            if (implausible != null)
+            {
+                throw Unexpected($"the device's clock reads '{text}', which {implausible}; it is not a reading", computerName);
+            }
+
+            return time;
         }
 
         private static double RequiredTotal(JsonElement root, string computerName, byte[] body, int length)
         {
             if (!root.TryGetProperty("total_consumption", out JsonElement value))
             {
-                throw Invalid($"the answer has no total_consumption: {Excerpt(body, length)}", computerName);
+                throw Unexpected($"the answer has no total_consumption: {Excerpt(body, length)}", computerName);
             }
 
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double total) || double.IsInfinity(total) || total < 0)
+            if (value.ValueKind != JsonValueKind.Number)
             {
-                throw Invalid($"the answer's total_consumption '{Shorten(value.GetRawText())}' is not a meter total in m³", computerName);
+                throw Unexpected($"the answer's total_consumption is {Describe(value)}, not a number of m³", computerName);
+            }
+
+            if (!value.TryGetDouble(out double total))
+            {
+                throw Unexpected($"the answer's total_consumption '{DeviceText.Printable(value.GetRawText())}' is not a finite number", computerName);
+            }
+
+            string? implausible = ReadingPlausibility.CheckTotal(total);
+            if (implausible != null)
+            {
+                throw Unexpected($"the answer's total_consumption '{DeviceText.Printable(value.GetRawText())}' {implausible}", computerName);
             }
 
             return total;
         }
+
+        // "a string ('12345.8')", "an array", ...: what a field was instead, with its value when short.
+        private static string Describe(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => $"a string ('{DeviceText.Printable(value.GetString())}')",
+            JsonValueKind.Number => $"a number ({DeviceText.Printable(value.GetRawText())})",
+            JsonValueKind.True or JsonValueKind.False => $"a boolean ({value.GetRawText()})",
+            JsonValueKind.Null => "null",
+            JsonValueKind.Array => "an array",
+            _ => "an object",
+        };
 
         private static double? OptionalDouble(JsonElement root, string name)
         {
@@ -182,31 +295,21 @@ namespace Gasleser
             return null;
         }
 
+        /// <summary>Not a Gasleser's answer at all.</summary>
         private static GasleserInvalidResponseException Invalid(string what, string computerName, Exception? inner = null) =>
-            new GasleserInvalidResponseException($"{computerName} did not answer like a Gasleser: {what}.", computerName, inner);
+            new GasleserInvalidResponseException($"{computerName} did not answer like a Gasleser: {what}.", computerName, inner, InvalidResponseKind.NotAGasleser);
 
-        /// <summary>A short, printable excerpt of a body for error messages.</summary>
-        internal static string Excerpt(byte[] body, int length)
+        /// <summary>A Gasleser's answer with something the module cannot accept.</summary>
+        private static GasleserInvalidResponseException Unexpected(string what, string computerName, Exception? inner = null) =>
+            new GasleserInvalidResponseException($"{computerName} answered like a Gasleser, but {what}.", computerName, inner, InvalidResponseKind.UnexpectedAnswer);
+
+        /// <summary>A short, printable excerpt of a body for error messages; from <paramref name="from"/> with what precedes it marked '…'.</summary>
+        internal static string Excerpt(byte[] body, int length, int from = 0)
         {
-            string text = Encoding.UTF8.GetString(body, 0, Math.Min(length, 200));
-            return "'" + Shorten(text) + "'";
-        }
-
-        private static string Shorten(string text)
-        {
-            var sb = new StringBuilder();
-            foreach (char c in text)
-            {
-                if (sb.Length >= 80)
-                {
-                    sb.Append('…');
-                    break;
-                }
-
-                sb.Append(char.IsControl(c) ? ' ' : c);
-            }
-
-            return sb.ToString();
+            from = Math.Max(0, Math.Min(from, length));
+            int start = from > 20 ? from - 20 : 0; // a little context before the point of interest
+            string text = Encoding.UTF8.GetString(body, start, Math.Min(length - start, 200));
+            return "'" + (start > 0 ? "…" : "") + DeviceText.Printable(text) + "'";
         }
     }
 }

@@ -54,7 +54,7 @@ namespace Gasleser.Discovery
 
         public override string ToString() => Text;
 
-        /// <summary>Parses one range; throws <see cref="FormatException"/> saying what is wrong and what is accepted.</summary>
+        /// <summary>Parses one range; throws <see cref="GasleserInvalidAddressException"/> saying what is wrong and what is accepted.</summary>
         public static AddressRange Parse(string? input)
         {
             if (TryParse(input, out AddressRange? range, out string? reason))
@@ -62,7 +62,8 @@ namespace Gasleser.Discovery
                 return range!;
             }
 
-            throw new FormatException($"'{input}' is not a subnet ({reason}). Accepted forms: {AcceptedForms}.");
+            throw new GasleserInvalidAddressException(
+                $"'{input}' is not a subnet ({reason}). Accepted forms: {AcceptedForms}.", input ?? "", "Give each subnet as " + AcceptedForms + ".");
         }
 
         public static bool TryParse(string? input, out AddressRange? range, out string? reason)
@@ -163,13 +164,7 @@ namespace Gasleser.Discovery
                 return false;
             }
 
-            if (!DeviceEndpoint.IsDottedQuad(text) || !IPAddress.TryParse(text, out address))
-            {
-                reason = $"'{text}' is not an IPv4 address";
-                return false;
-            }
-
-            return true;
+            return DeviceEndpoint.TryParseDottedQuad(text, out address, out reason);
         }
 
         internal static BigInteger ToNumber(IPAddress address)

@@ -9,6 +9,13 @@ namespace Gasleser
         Online,
         /// <summary>It answered 429 Too Many Requests: a Gasleser that another client is polling.</summary>
         RateLimited,
+        /// <summary>
+        /// Another process on this machine is asking it right now (its slot file says so), so the probe sent
+        /// nothing; NextAllowed says when it may next be asked.
+        /// </summary>
+        Busy,
+        /// <summary>It answered /v1/data with an HTTP error (5xx, 401, 403): a device that is, say, rebooting; see StatusCode.</summary>
+        DeviceError,
     }
 
     /// <summary>How Find-Gasleser came upon a device.</summary>
@@ -45,8 +52,14 @@ namespace Gasleser
 
         public GasleserDiscoveryMethod DiscoveredBy { get; set; }
 
+        /// <summary>The HTTP status of a device whose Status is DeviceError (503, 500, ...); empty otherwise.</summary>
+        public int? StatusCode { get; set; }
+
         /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
         public string? HostName { get; set; }
+
+        /// <summary>For a Busy device: when it may next be asked (the other process's turn ends).</summary>
+        public DateTimeOffset? NextAllowed { get; set; }
 
         public override string ToString() => $"{DeviceId} at {ComputerName}:{Port} ({Status})";
     }

@@ -15,14 +15,15 @@ namespace Gasleser.Discovery
     {
         public MdnsService(string instanceName, string hostName, int port, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> text)
         {
-            InstanceName = instanceName;
-            HostName = hostName;
+            // Names from the network are untrusted text: shown with control characters escaped.
+            InstanceName = DeviceText.Printable(instanceName, 255);
+            HostName = DeviceText.Printable(hostName, 255);
             Port = port;
             Addresses = addresses;
             Text = text;
         }
 
-        /// <summary>e.g. "gas-4224559459._gasleser._tcp.local".</summary>
+        /// <summary>e.g. "gas-4224559459._gasleser._tcp.local" (control characters escaped).</summary>
         public string InstanceName { get; }
 
         /// <summary>e.g. "gas-4224559459.local".</summary>

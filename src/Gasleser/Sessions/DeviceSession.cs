@@ -163,7 +163,7 @@ namespace Gasleser.Sessions
                         reading = await ExchangeAsync(turn, timeout, verbose, probe: false, cancellationToken).ConfigureAwait(false);
                         return reading;
                     }
-                    catch (Exception ex) when (AsksToComeBackLater(ex, out TimeSpan? retryAfter, out string answer))
+                    catch (Exception ex) when (AsksToComeBackLater(ex, out TimeSpan? retryAfter, out string answer, out string why))
                     {
                         TimeSpan window = RecordComeBackLater(turn, retryAfter, counts429: ex is DeviceBusyException, verbose);
                         string when = $"It will accept requests again at {Clock.WallTime(Clock.Elapsed + window).ToLocalTime():HH:mm:ss} (in {Seconds(window)} s).";
@@ -174,11 +174,11 @@ namespace Gasleser.Sessions
 
                         if (attempt >= RetriesOnRateLimit || noWait)
                         {
-                            throw RateLimited($"{name} answered {answer} {attempt + 1} time(s): another client is polling it. {when}");
+                            throw RateLimited($"{name} answered {answer} {attempt + 1} time(s): {why}. {when}");
                         }
 
                         waitedOut += window;
-                        verbose?.Invoke($"{name}: answered {answer} (another client is polling it); waiting its {Seconds(window)} s window, then retrying ({attempt + 1} of {RetriesOnRateLimit}).");
+                        verbose?.Invoke($"{name}: answered {answer} ({why}); waiting its {Seconds(window)} s window, then retrying ({attempt + 1} of {RetriesOnRateLimit}).");
                     }
                     finally
                     {
@@ -197,22 +197,18 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>
-        /// The device's "come back later": a 429, or (once the device-error type exists) a 503 with
-        /// Retry-After. <paramref name="answer"/> names it for messages.
+        /// The device's "come back later", waited out within <see cref="LongestWaitOut"/>: a 429, or a 503 with
+        /// Retry-After (a device starting up). <paramref name="answer"/> and <paramref name="why"/> are for messages.
         /// </summary>
-        private static bool AsksToComeBackLater(Exception ex, out TimeSpan? retryAfter, out string answer)
+        private static bool AsksToComeBackLater(Exception ex, out TimeSpan? retryAfter, out string answer, out string why)
         {
-            switch (ex)
+            (retryAfter, answer, why) = ex switch
             {
-                case DeviceBusyException busy:
-                    retryAfter = busy.RetryAfter;
-                    answer = "429 Too Many Requests";
-                    return true;
-                default:
-                    retryAfter = null;
-                    answer = "";
-                    return false;
-            }
+                DeviceBusyException busy => (busy.RetryAfter, "429 Too Many Requests", "another client is polling it"),
+                GasleserDeviceErrorException { StatusCode: 503, RetryAfter: TimeSpan wait } => (wait, "503 Service Unavailable", "it is starting up or busy"),
+                _ => ((TimeSpan?)null, "", ""),
+            };
+            return answer.Length > 0;
         }
 
         // The device's window (its Retry-After, at least our spacing) starts now, here and machine-wide.
@@ -330,6 +326,7 @@ namespace Gasleser.Sessions
                     _lastOutcome = ExchangeOutcome.Reading;
                 }
 
+                KnownDevices.Remember(Endpoint.ComputerName, reading.DeviceId, DateTimeOffset.UtcNow);
                 return reading;
             }
             catch (DeviceBusyException)
@@ -444,11 +441,13 @@ namespace Gasleser.Sessions
                 await ExchangeSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    // Another process on this machine holds the device: a probe does not wait for it.
+                    // Another process on this machine holds the device: a probe does not wait for it, and
+                    // reports the device Busy (with what this session knows of it) rather than not at all.
                     DateTimeOffset now = Clock.UtcNow;
-                    if (turn.MachineWide?.TryClaim(now, now + timeout + Spacing, LongestClaim, verbose: null, onlyIfPresent: true) != null)
+                    DateTimeOffset? busyUntil = turn.MachineWide?.TryClaim(now, now + timeout + Spacing, LongestClaim, verbose: null, onlyIfPresent: true);
+                    if (busyUntil != null)
                     {
-                        return FromSession();
+                        return new ProbeResult(GasleserDeviceStatus.Busy, LastReading?.AsCached(), null) { NextAllowed = busyUntil };
                     }
 
                     var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -547,6 +546,9 @@ namespace Gasleser.Sessions
         public GasleserReading? Reading { get; }
 
         public TimeSpan? ResponseTime { get; }
+
+        /// <summary>For <see cref="GasleserDeviceStatus.Busy"/>: when another process's turn at the device ends.</summary>
+        public DateTimeOffset? NextAllowed { get; set; }
 
         public bool FromSession => ResponseTime == null;
     }

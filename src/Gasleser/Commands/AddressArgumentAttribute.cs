@@ -1,0 +1,103 @@
+using System;
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+
+namespace Gasleser.Commands
+{
+    /// <summary>
+    /// Watches what the pipeline gives -ComputerName. A piped object binds by property name (ComputerName,
+    /// IPAddress, HostName, CN and Port); one that has none of those would otherwise be bound as its text,
+    /// "@{IP=192.168.2.132; Name=kitchen}", and a hashtable as "System.Collections.Hashtable" — a name looked
+    /// up in DNS. Such an object becomes an InvalidAddress error that says which properties are read and
+    /// which the object has (or that its Port is not a number). Strings, IP addresses and URIs pass as text.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    internal sealed class AddressArgumentAttribute : ArgumentTransformationAttribute
+    {
+        public const string PropertiesRead = "ComputerName, IPAddress, HostName or CN";
+        private static readonly string[] AddressProperties = { "ComputerName", "IPAddress", "HostName", "CN" };
+
+        // The refusal travels with the exact string instance bound to -ComputerName (reference identity),
+        // so the cmdlet reports it as its own error for that pipeline object and goes on with the next.
+        private static readonly ConditionalWeakTable<string, GasleserInvalidAddressException> Refused =
+            new ConditionalWeakTable<string, GasleserInvalidAddressException>();
+
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (value is string || value is null)
+            {
+                return inputData;
+            }
+
+            if (value is IList list && !(value is IDictionary))
+            {
+                return list.Cast<object?>().Select(item => Transform(engineIntrinsics, item)).ToArray();
+            }
+
+            string? refusal = value switch
+            {
+                IDictionary table => $"A hashtable was piped (keys: {Keys(table)}); a hashtable's keys are not read as properties. "
+                    + $"Pipe [pscustomobject]@{{ComputerName='…'; Port=…}} or give the address as a string.",
+                PSCustomObject => RefusalFor(PSObject.AsPSObject(inputData)),
+                _ => null,
+            };
+
+            if (refusal == null)
+            {
+                return inputData; // an IPAddress, a Uri, a number: its text is the address
+            }
+
+            string shown = new string(DeviceText.Printable(LanguagePrimitives.ConvertTo<string>(inputData), 200).ToCharArray());
+            Refused.Add(shown, new GasleserInvalidAddressException(refusal, shown,
+                $"Give objects with a {PropertiesRead} property (and, if needed, a numeric Port), e.g. Import-Csv devices.csv | Select-Object @{{n='ComputerName';e={{$_.IP}}}}, Port | Get-GasleserReading."));
+            return shown;
+        }
+
+        /// <summary>The refusal for a pipeline object bound as <paramref name="address"/>, if it was one.</summary>
+        public static GasleserInvalidAddressException? RefusalOf(string address) =>
+            Refused.TryGetValue(address, out GasleserInvalidAddressException? refusal) ? refusal : null;
+
+        // Why a custom object cannot bind by property name: no address property, one that is empty, or a Port that is
+        // no port. Null when it can: the binder offers it here first (by value) and then binds it by property name.
+        private static string? RefusalFor(PSObject piped)
+        {
+            string[] names = piped.Properties.Select(p => p.Name).ToArray();
+            PSPropertyInfo? address = AddressProperties.Select(n => piped.Properties[n]).FirstOrDefault(p => p != null);
+            if (address == null)
+            {
+                return $"The piped object has no {PropertiesRead} property to take the address from; its properties are: "
+                    + (names.Length > 0 ? string.Join(", ", names) : "(none)") + ".";
+            }
+
+            PSPropertyInfo? port = piped.Properties["Port"];
+            if (port != null && !IsPort(port.Value))
+            {
+                return $"The piped object's Port '{port.Value}' is not a port number from 1 to 65535.";
+            }
+
+            return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty." : null;
+        }
+
+        private static bool IsPort(object? value)
+        {
+            try
+            {
+                int port = LanguagePrimitives.ConvertTo<int>(value);
+                return port >= 1 && port <= 65535;
+            }
+            catch (PSInvalidCastException)
+            {
+                return false;
+            }
+        }
+
+        private static string Keys(IDictionary table)
+        {
+            string keys = string.Join(", ", table.Keys.Cast<object>().Select(k => k?.ToString()).Take(10));
+            return keys.Length > 0 ? keys : "none";
+        }
+    }
+}
