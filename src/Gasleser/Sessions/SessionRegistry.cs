@@ -82,6 +82,7 @@ namespace Gasleser.Sessions
         /// resolves to. Null when the name could not be resolved now: the caller goes on under the name's
         /// own key and the exchange reports the lookup failure.
         /// </summary>
+        /// <exception cref="GasleserTimeoutException">The name lookup did not finish within <paramref name="timeout"/>.</exception>
         internal static async Task<DeviceTurn?> ResolveTurnAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
         {
             if (endpoint.Address != null)
@@ -89,7 +90,7 @@ namespace Gasleser.Sessions
                 return TurnFor(new[] { Key(endpoint.Address, endpoint.Port) });
             }
 
-            IPAddress[]? addresses = await LookUpAsync(endpoint.Host, timeout, cancellationToken).ConfigureAwait(false);
+            IPAddress[]? addresses = await LookUpAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
             return addresses == null || addresses.Length == 0
                 ? null
                 : TurnFor(addresses
@@ -163,10 +164,12 @@ namespace Gasleser.Sessions
             return host + ":" + port.ToString(CultureInfo.InvariantCulture);
         }
 
-        // Dns.GetHostAddressesAsync takes no token on netstandard2.0: the wait for it is what is bounded.
-        private static async Task<IPAddress[]?> LookUpAsync(string host, TimeSpan timeout, CancellationToken cancellationToken)
+        // Dns.GetHostAddressesAsync takes no token on netstandard2.0: the wait for it is what is bounded. A lookup
+        // that does not finish in time is the request's timeout (the exchange would only wait for it again); one
+        // that fails leaves the failure for the exchange to report.
+        private static async Task<IPAddress[]?> LookUpAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(host);
+            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(endpoint.Host);
             using var gaveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             gaveUp.CancelAfter(timeout);
             var stopped = new TaskCompletionSource<bool>();
@@ -176,7 +179,10 @@ namespace Gasleser.Sessions
                 {
                     _ = lookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                     cancellationToken.ThrowIfCancellationRequested();
-                    return null;
+                    throw new GasleserTimeoutException(
+                        $"{endpoint.ComputerName}: looking up the name '{endpoint.Host}' did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; no device was contacted.",
+                        endpoint.ComputerName,
+                        ExchangePhase.NameLookup);
                 }
             }
 
