@@ -155,7 +155,8 @@ namespace Gasleser.Sessions
                 TimeSpan waitedOut = TimeSpan.Zero;
                 for (int attempt = 0; ; attempt++)
                 {
-                    await WaitForSlotAsync(turn, noWait, verbose, cancellationToken).ConfigureAwait(false);
+                    // After a "come back later" the wait was announced with its reason; it is not told twice.
+                    await WaitForSlotAsync(turn, noWait, attempt == 0 ? verbose : null, cancellationToken).ConfigureAwait(false);
                     await TakeExchangeSlotAsync(turn, timeout, noWait, verbose, cancellationToken).ConfigureAwait(false);
                     try
                     {
