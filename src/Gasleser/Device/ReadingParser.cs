@@ -102,7 +102,8 @@ namespace Gasleser
                 throw Invalid($"the answer's timestamp '{Shorten(text.Length > 0 ? text : value.GetRawText())}' is not Unix time in seconds", computerName);
             }
 
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            // The device's instant in this computer's offset: the view, Export-Csv, JSON and the log show one wall time.
+            return DateTimeOffset.FromUnixTimeSeconds(seconds).ToLocalTime();
         }
 
         private static double RequiredTotal(JsonElement root, string computerName, byte[] body, int length)
