@@ -5,8 +5,8 @@ using System.Text;
 namespace Gasleser.Logging
 {
     /// <summary>
-    /// Streams the records of a CSV file (RFC 4180: fields in double quotes may hold the delimiter, doubled
-    /// quotes and line breaks; CRLF, LF or CR end a record), one at a time in constant memory, with the line
+    /// Streams the records of a CSV file (RFC 4180 quoting: fields in double quotes may hold the delimiter and
+    /// doubled quotes; CRLF, LF or CR end a record, also inside quotes, since no reading's value holds a line break), one at a time in constant memory, with the line
     /// each record starts on. The file is untrusted: a record longer than <see cref="MaxRecordLength"/> is
     /// reported as too long and skipped to its line end rather than read into memory.
     /// </summary>
@@ -84,9 +84,17 @@ namespace Gasleser.Logging
                             quoted = false;
                         }
                     }
+                    else if (c == '\n' || c == '\r')
+                    {
+                        // No value of a reading holds a line break: a quote still open at the line end is a row cut
+                        // short (a crash mid-write), and the next line is a row of its own.
+                        Malformed = true;
+                        EndOfLine(c);
+                        fields.Add(_field.ToString());
+                        return;
+                    }
                     else
                     {
-                        CountLine(c);
                         _field.Append(c);
                     }
                 }
@@ -125,14 +133,6 @@ namespace Gasleser.Logging
             }
 
             _line++;
-        }
-
-        private void CountLine(char c)
-        {
-            if (c == '\n' || (c == '\r' && !(Peek(out char after) && after == '\n')))
-            {
-                _line++;
-            }
         }
 
         private void SkipLine()

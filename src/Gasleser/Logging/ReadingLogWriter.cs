@@ -71,7 +71,8 @@ namespace Gasleser.Logging
             {
                 bool wasWaiting = _pending.Count > 0;
                 Enqueue(new PendingRow(path, _format.Row(reading), reading.Timestamp));
-                string? reason = Drain(cancel, ContentionWait);
+                // Rows already waiting mean the file is held: try once, without the short wait for another writer.
+                string? reason = Drain(cancel, wasWaiting ? TimeSpan.Zero : ContentionWait);
                 if (reason == null || wasWaiting)
                 {
                     return null;
