@@ -328,7 +328,26 @@ public sealed class LoggingTests : IDisposable
         Assert.Equal(target, error.TargetObject);
     }
 
-    private static Process StartHost(string commandLine)
+    [Fact]
+    public async Task A_readings_Timestamp_is_the_devices_instant_in_the_hosts_local_offset_so_view_log_and_JSON_show_one_wall_time()
+    {
+        using var devices = new SimulatedDevices(realTime: true);
+        var device = devices.Start();
+        string log = File("berlin.csv");
+
+        string output = await RunHostAsync(
+            $"$r = Get-GasleserReading {device.Address}; $r | Export-GasleserLog '{log}'; $r.Timestamp.ToString('o'); [datetimeoffset]::Now.Offset.TotalHours",
+            new Dictionary<string, string> { ["TZ"] = "Europe/Berlin" });
+
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        TimeSpan berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin").GetUtcOffset(DateTimeOffset.UtcNow);
+        Assert.Equal("output: " + berlin.TotalHours.ToString(CultureInfo.InvariantCulture), lines[^1].Trim());
+        string timestamp = lines[0].Replace("output: ", "").Trim();
+        Assert.EndsWith(berlin.ToString("hh\\:mm").Insert(0, "+"), timestamp);
+        Assert.Contains("\"" + timestamp.Replace(".0000000", "") + "\"", System.IO.File.ReadAllText(log));
+    }
+
+    private static Process StartHost(string commandLine, IDictionary<string, string>? environment = null)
     {
         string host = typeof(LoggingTests).Assembly.GetCustomAttribute<TestHostAttribute>()!.Path;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -336,12 +355,17 @@ public sealed class LoggingTests : IDisposable
         start.ArgumentList.Add(StagedModule.Manifest);
         start.ArgumentList.Add(commandLine);
         start.Environment["TMPDIR"] = Path.GetTempPath();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start)!;
     }
 
-    private static async Task<string> RunHostAsync(string commandLine)
+    private static async Task<string> RunHostAsync(string commandLine, IDictionary<string, string>? environment = null)
     {
-        using Process process = StartHost(commandLine);
+        using Process process = StartHost(commandLine, environment);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
