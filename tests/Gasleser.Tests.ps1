@@ -2,23 +2,19 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     The user-level scenarios, as a user types them, against the device simulator on 127.0.0.1.
-    Run by ./build.ps1 -Test where Pester 5 is installed (after the build), or by hand:
-        dotnet build; Invoke-Pester ./tests/Gasleser.Tests.ps1 -Output Detailed
+    Run by the test command (dotnet pwsh ./build.ps1 -Test), or alone after a build:
+        dotnet pwsh tests/Invoke-PesterSuite.ps1 -Path tests/Gasleser.Tests.ps1
     Real clock: the device's 10 s limit is real here, so the file takes about a minute.
     Only loopback is ever contacted.
 #>
 
 BeforeAll {
-    $repo = Split-Path $PSScriptRoot -Parent
-    Import-Module (Join-Path $repo 'out/Gasleser/Gasleser.psd1') -Force
-
-    $simulator = Get-ChildItem (Join-Path $repo 'src/Gasleser.Simulator/bin') -Recurse -Filter Gasleser.Simulator.dll |
-        Sort-Object LastWriteTime | Select-Object -Last 1
-    if (-not $simulator) { throw 'Build first (dotnet build): the simulator is not built.' }
+    Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
+    Import-Module (Get-GasleserManifest) -Force
 
     # One simulated device per port on 127.0.0.1 (the one loopback address every OS has).
-    $base = Get-Random -Minimum 20000 -Maximum 40000
-    $script:Port = @{
+    $base = Get-FreePort
+    $Port = @{
         Normal        = $base
         OldFirmware   = $base + 1
         Hang          = $base + 2
@@ -29,7 +25,7 @@ BeforeAll {
         Found         = $base + 7
         Nothing       = $base + 9   # nobody listens here
     }
-    $devices = @(
+    $Simulator = Start-GasleserSimulator -LogFolder $TestDrive -Device @(
         "127.0.0.1:$($Port.Normal)"
         "127.0.0.1:$($Port.OldFirmware)=OldFirmware"
         "127.0.0.1:$($Port.Hang)=Hang"
@@ -39,23 +35,10 @@ BeforeAll {
         "127.0.0.1:$($Port.Watched)"
         "127.0.0.1:$($Port.Found)"
     )
-    $script:SimulatorLog = Join-Path $TestDrive 'simulator.log'
-    $script:Simulator = Start-Process dotnet -ArgumentList (@($simulator.FullName) + $devices) -PassThru `
-        -RedirectStandardOutput $SimulatorLog -RedirectStandardError (Join-Path $TestDrive 'simulator.err')
-    $deadline = (Get-Date).AddSeconds(30)
-    while (-not (Test-Path $SimulatorLog) -or -not (Select-String -Path $SimulatorLog -Pattern 'Ctrl\+C stops' -Quiet)) {
-        if ((Get-Date) -gt $deadline -or $Simulator.HasExited) { throw "The simulator did not start: $(Get-Content $SimulatorLog -Raw)" }
-        Start-Sleep -Milliseconds 200
-    }
-
-    function Get-SimulatorStatus([int] $Port) {
-        # The simulator logs each request as "... 127.0.0.1:PORT GAS_... GET /v1/data -> STATUS".
-        Select-String -Path $SimulatorLog -Pattern "127\.0\.0\.1:$Port .* -> (\d+)" | ForEach-Object { [int]$_.Matches[0].Groups[1].Value }
-    }
 }
 
 AfterAll {
-    if ($Simulator -and -not $Simulator.HasExited) { Stop-Process -Id $Simulator.Id }
+    $Simulator | Stop-GasleserSimulator
     Remove-Module Gasleser -ErrorAction SilentlyContinue
 }
 
@@ -82,7 +65,7 @@ Describe 'Get-GasleserReading' {
 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'Gasleser.RateLimited*'
         $elapsed.TotalSeconds | Should -BeLessThan 2
-        (@(Get-SimulatorStatus $Port.Normal) -join ',') | Should -Be '200'
+        (@(Get-SimulatorStatus $Simulator $Port.Normal) -join ',') | Should -Be '200'
     }
 
     It 'answers from the session under -MaxAge without asking the device' {
@@ -90,7 +73,7 @@ Describe 'Get-GasleserReading' {
 
         $cached.FromCache | Should -BeTrue
         $cached.TotalConsumption | Should -Be $First.TotalConsumption
-        (@(Get-SimulatorStatus $Port.Normal) -join ',') | Should -Be '200'
+        (@(Get-SimulatorStatus $Simulator $Port.Normal) -join ',') | Should -Be '200'
     }
 
     It 'round-trips through Export-Csv and Import-Csv' {
@@ -148,7 +131,7 @@ Describe 'Errors' {
         Get-GasleserReading "127.0.0.1:$($Port.Busy)" -ErrorVariable err -ErrorAction SilentlyContinue
 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'Gasleser.RateLimited,*'
-        (@(Get-SimulatorStatus $Port.Busy) -join ',') | Should -Be '429,429,429'
+        (@(Get-SimulatorStatus $Simulator $Port.Busy) -join ',') | Should -Be '429,429,429'
     }
 
     It 'makes a device error catchable by its type with -ErrorAction Stop' {
@@ -169,7 +152,7 @@ Describe 'Watch-GasleserReading' {
         $Watched[1].ConsumptionDelta | Should -BeGreaterOrEqual 0
         ($Watched[1].Timestamp - $Watched[0].Timestamp).TotalSeconds | Should -BeGreaterOrEqual 11
         $elapsed.TotalSeconds | Should -BeGreaterOrEqual 11.5
-        (@(Get-SimulatorStatus $Port.Watched) -join ',') | Should -Be '200,200'
+        (@(Get-SimulatorStatus $Simulator $Port.Watched) -join ',') | Should -Be '200,200'
     }
 
     It 'rejects an interval under the device''s 10 s limit' {
@@ -187,12 +170,12 @@ Describe 'Find-Gasleser' {
 
         $reading = $found | Get-GasleserReading
         $reading.DeviceId | Should -Be $found.DeviceId
-        Get-SimulatorStatus $Port.Found | Should -Not -Contain 429
+        Get-SimulatorStatus $Simulator $Port.Found | Should -Not -Contain 429
         (Get-GasleserSession "127.0.0.1:$($Port.Found)").RateLimitedAnswers | Should -Be 0
     }
 
     It 'refuses a sweep of more than 4096 addresses without -Force, before any probe' {
-        { Find-Gasleser -Subnet 127.0.0.0/16 -Method Sweep -ErrorAction Stop } | Should -Throw -ErrorId 'Gasleser.InvalidAddress'
+        { Find-Gasleser -Subnet 127.0.0.0/16 -Method Sweep -ErrorAction Stop } | Should -Throw -ErrorId 'Gasleser.InvalidAddress,*'
     }
 }
 

@@ -16,10 +16,8 @@ public sealed class ObjectShapeTests : IDisposable
         "AverageFlowRate", "PulseCount", "SignalStrength", "Rssi", "FromCache",
     };
 
-    // Export-Csv writes property.Value.ToString() (null as an empty field), and Import-Csv gives the
-    // text back as strings; this builds the same row without the Utility module the test engine lacks.
-    private const string CsvRow =
-        "$row = [ordered]@{}; foreach ($p in $r.PSObject.Properties) { $row[$p.Name] = if ($null -ne $p.Value) { $p.Value.ToString() } else { '' } }; $row = [pscustomobject]$row; ";
+    // The row a CSV log holds: the reading through the real Export-Csv and Import-Csv (their string forms).
+    private const string CsvRow = "$row = $r | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv; ";
 
     private readonly SimulatedDevices _devices = new();
     private ModuleShell? _shell;
@@ -40,10 +38,15 @@ public sealed class ObjectShapeTests : IDisposable
 
     // The culture is set on the thread that runs the pipeline, as a user's shell has it; the tests also
     // print [cultureinfo]::CurrentCulture.Name from inside the pipeline to prove it.
-    private IReadOnlyList<object> Run(ModuleShell shell, string script, DeviceServer device) =>
-        shell.Run($"[cultureinfo]::CurrentCulture = [cultureinfo]::GetCultureInfo('{_culture}'); " + script,
-                new Dictionary<string, object?> { ["address"] = device.Address })
-            .Output.Select(o => o.BaseObject).ToList();
+    private IReadOnlyList<object> Run(ModuleShell shell, string script, DeviceServer device, Dictionary<string, object?>? variables = null)
+    {
+        variables ??= new Dictionary<string, object?>();
+        variables["address"] = device.Address;
+        ShellResult result = shell.Run($"[cultureinfo]::CurrentCulture = [cultureinfo]::GetCultureInfo('{_culture}'); " + script, variables);
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        return result.Output.Select(o => o.BaseObject).ToList();
+    }
 
     [Fact]
     public void A_readings_properties_are_flat_scalars_in_the_documented_order_as_PowerShell_sees_them()
@@ -62,6 +65,7 @@ public sealed class ObjectShapeTests : IDisposable
 
     [Theory]
     [InlineData("", "12345.8", "/")]
+    [InlineData("en-US", "12345.8", "/")]
     [InlineData("de-DE", "12345,8", ".")]
     public void A_CSV_row_of_a_reading_converts_back_to_the_same_reading_in_the_culture_that_wrote_it(string culture, string totalText, string dateSeparator)
     {
@@ -119,5 +123,51 @@ public sealed class ObjectShapeTests : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(1)), result[0]);
         Assert.Equal(new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.FromHours(1)), result[1]);
         Assert.Equal("rejected", result[2]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("en-US")]
+    [InlineData("de-DE")]
+    public void A_file_written_by_Export_Csv_reads_back_through_Import_Csv_with_every_value_in_the_culture_that_wrote_it(string culture)
+    {
+        DeviceServer device = _devices.Start(deviceId: "GAS_2329790123", initialTotal: 12345.8);
+        string file = Path.Combine(Path.GetTempPath(), "gasleser-shape-" + Guid.NewGuid().ToString("n") + ".csv");
+        try
+        {
+            IReadOnlyList<object> result = Run(ShellIn(culture),
+                "$r = Get-GasleserReading $address; $r | Export-Csv -NoTypeInformation -Path $file; " +
+                "$rows = @(Import-Csv -Path $file); $rows.Count; ($rows[0].PSObject.Properties.Name -join ','); [Gasleser.GasleserReading]$rows[0]; $r",
+                device, new Dictionary<string, object?> { ["file"] = file });
+
+            Assert.Equal(1, result[0]);
+            Assert.Equal(string.Join(",", StableOrder), result[1]);
+            var back = (GasleserReading)result[2];
+            var original = (GasleserReading)result[3];
+            Assert.Equal(original.Timestamp, back.Timestamp);
+            Assert.Equal(original.TotalConsumption, back.TotalConsumption);
+            Assert.Equal(original.DeviceId, back.DeviceId);
+            Assert.Equal(original.SignalStrength, back.SignalStrength);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void ConvertTo_Json_writes_numbers_as_numbers_the_time_as_ISO_8601_and_empty_values_as_null()
+    {
+        DeviceServer device = _devices.Start(deviceId: "GAS_2329790123", initialTotal: 12345.8);
+
+        string json = (string)Run(ShellIn("de-DE"), "Get-GasleserReading $address | ConvertTo-Json -Compress", device).Single();
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        System.Text.Json.JsonElement root = document.RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, root.GetProperty("TotalConsumption").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("ConsumptionDelta").ValueKind);
+        Assert.Equal("GAS_2329790123", root.GetProperty("DeviceId").GetString());
+        Assert.True(DateTimeOffset.TryParse(root.GetProperty("Timestamp").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
+        Assert.Equal(StableOrder, root.EnumerateObject().Select(p => p.Name).ToArray());
     }
 }
