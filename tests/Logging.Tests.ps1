@@ -1,29 +1,17 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     Logging as a user does it, in a real pwsh against the device simulator on 127.0.0.1: the recipes of
     help and about_Gasleser, Export-Csv logs carried on, and the culture round trip.
-        dotnet build; Invoke-Pester ./tests/Logging.Tests.ps1 -Output Detailed
+        dotnet pwsh tests/Invoke-PesterSuite.ps1 -Path tests/Logging.Tests.ps1
     Real clock: one watch of two polls, so the file takes about 20 seconds. Only loopback is contacted.
 #>
 
 BeforeAll {
-    $repo = Split-Path $PSScriptRoot -Parent
-    Import-Module (Join-Path $repo 'out/Gasleser/Gasleser.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
+    Import-Module (Get-GasleserManifest) -Force
 
-    $simulator = Get-ChildItem (Join-Path $repo 'src/Gasleser.Simulator/bin') -Recurse -Filter Gasleser.Simulator.dll |
-        Sort-Object LastWriteTime | Select-Object -Last 1
-    if (-not $simulator) { throw 'Build first (dotnet build): the simulator is not built.' }
-
-    $script:Device = "127.0.0.1:$(Get-Random -Minimum 40001 -Maximum 50000)"
-    $log = Join-Path $TestDrive 'simulator.log'
-    $script:Simulator = Start-Process dotnet -ArgumentList @($simulator.FullName, $Device) -PassThru `
-        -RedirectStandardOutput $log -RedirectStandardError (Join-Path $TestDrive 'simulator.err')
-    $deadline = (Get-Date).AddSeconds(30)
-    while (-not (Test-Path $log) -or -not (Select-String -Path $log -Pattern 'Ctrl\+C stops' -Quiet)) {
-        if ((Get-Date) -gt $deadline -or $script:Simulator.HasExited) { throw "The simulator did not start: $(Get-Content $log -Raw)" }
-        Start-Sleep -Milliseconds 200
-    }
+    $Device = "127.0.0.1:$(Get-FreePort)"
+    $Simulator = Start-GasleserSimulator -LogFolder $TestDrive -Device $Device
 
     function New-Reading([int] $Minute, [double] $Total = 12345.8) {
         [Gasleser.GasleserReading]@{
@@ -34,7 +22,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:Simulator -and -not $script:Simulator.HasExited) { $script:Simulator | Stop-Process }
+    $Simulator | Stop-GasleserSimulator
     Remove-Module Gasleser -ErrorAction SilentlyContinue
 }
 
