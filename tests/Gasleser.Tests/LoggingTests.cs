@@ -207,6 +207,42 @@ public sealed class LoggingTests : IDisposable
     }
 
     [Fact]
+    public void A_watch_whose_log_another_process_holds_for_36_seconds_loses_no_row_and_warns_once()
+    {
+        // Real time (about 50 s: five polls 12 s apart): on the virtual clock the watch polls ahead of the pipeline, so the hold could
+        // not be placed between two readings reaching Export-GasleserLog.
+        using var devices = new SimulatedDevices(realTime: true);
+        var device = devices.Start();
+        string log = File("held-by-another.csv");
+        System.IO.File.WriteAllText(log, "");
+        using Process holder = StartHost("""
+            [void][Console]::In.ReadLine(); $file = [IO.File]::Open($env:HELD_LOG, 'Open', 'ReadWrite', 'None'); [Console]::Out.WriteLine('locked'); [Console]::Out.Flush()
+            [void][Console]::In.ReadLine(); $file.Dispose(); [Console]::Out.WriteLine('unlocked'); [Console]::Out.Flush()
+            """, new Dictionary<string, string> { ["HELD_LOG"] = log }, redirectInput: true);
+
+        // The device answers poll 2 only once the other process holds the log, and poll 5 once it let go (36 s later).
+        device.RequestServed += _ =>
+        {
+            int served = device.Device.Requests.Count;
+            if (served == 2 || served == 5)
+            {
+                holder.StandardInput.WriteLine(served == 2 ? "lock" : "unlock");
+                Assert.Equal(served == 2 ? "locked" : "unlocked", holder.StandardOutput.ReadLine());
+            }
+        };
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 5 | Export-GasleserLog '{log}'");
+        holder.WaitForExit();
+
+        Assert.Empty(result.Errors);
+        Assert.Single(result.Warnings);
+        Assert.Equal(5, device.Device.Requests.Count(r => r.Status == 200));
+        var timestamps = _shell.Run($"Import-GasleserLog '{log}'").Readings.Select(r => r.Timestamp).ToList();
+        Assert.Equal(5, timestamps.Count);
+        Assert.Equal(timestamps.Order(), timestamps);
+    }
+
+    [Fact]
     public void Rows_beyond_what_can_be_kept_while_the_file_is_held_are_one_error_naming_how_many_and_which_times()
     {
         string log = File("held.csv");
@@ -347,10 +383,10 @@ public sealed class LoggingTests : IDisposable
         Assert.Contains("\"" + timestamp.Replace(".0000000", "") + "\"", System.IO.File.ReadAllText(log));
     }
 
-    private static Process StartHost(string commandLine, IDictionary<string, string>? environment = null)
+    private static Process StartHost(string commandLine, IDictionary<string, string>? environment = null, bool redirectInput = false)
     {
         string host = typeof(LoggingTests).Assembly.GetCustomAttribute<TestHostAttribute>()!.Path;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
         start.ArgumentList.Add(host);
         start.ArgumentList.Add(StagedModule.Manifest);
         start.ArgumentList.Add(commandLine);
