@@ -254,7 +254,7 @@ public sealed class FindGasleserTests : IDisposable
         DeviceServer sweepOnly = _subnet.Start(71, deviceId: "GAS_1000000071");
         _responder.Announce(new MdnsAnnouncement("GAS_1000000070", both.EndPoint.Address, both.EndPoint.Port));
 
-        ShellResult result = _shell.Run($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port}");
+        ShellResult result = _shell.Run($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port} -Method All");
 
         Assert.Equal(new[] { "GAS_1000000070", "GAS_1000000071" }, Devices(result).Select(d => d.DeviceId).Order());
         Assert.Single(both.Device.Requests);

@@ -60,7 +60,8 @@ public sealed class MeasureGasleserUsageTests : IDisposable
 
         Assert.Null(result.Terminating);
         Assert.Empty(result.Errors);
-        Assert.Equal("Gasleser.GasleserUsage", result.Output[0].TypeNames[0]);
+        // With kWh, the rows carry the bill's type name first (it picks the table with kWh and cost), then their own.
+        Assert.Equal(new[] { "Gasleser.GasleserUsage#Bill", "Gasleser.GasleserUsage" }, result.Output[0].TypeNames.Take(2));
         var rows = Rows(result).ToList();
         Assert.Equal(new[] { "2026-11-24", "2026-11-25", "2026-11-26" }, rows.Select(r => r.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         GasleserUsage day = rows[1];
@@ -217,7 +218,8 @@ public sealed class MeasureGasleserUsageTests : IDisposable
         // (The hosted engine has no Format-Table: the view is checked by what it is keyed on and shows.)
         string view = File.ReadAllText(Path.Combine(StagedModule.Directory, "Gasleser.Usage.format.ps1xml"));
         Assert.Contains("<TypeName>Gasleser.GasleserUsage</TypeName>", view);
-        Assert.Contains("Consumption (m³)", view);
+        Assert.Contains("<TypeName>Gasleser.GasleserUsage#Bill</TypeName>", view);
+        Assert.Contains("Used (m³)", view);
         Assert.Contains("Energy (kWh)", view);
 
         ShellResult result = _shell.Run("(Get-Command Measure-GasleserUsage).ModuleName; (Get-Module Gasleser).ExportedCmdlets.Keys -contains 'Measure-GasleserUsage'");

@@ -10,8 +10,9 @@ using Gasleser.Sessions;
 namespace Gasleser.Commands
 {
     /// <summary>
-    /// Tab completion for -ComputerName: the addresses of devices this process has heard from (a
-    /// reading, or at least a 429), whose address starts with the word typed. Any cmdlet gets it with
+    /// Tab completion for -ComputerName: the addresses of devices this process has heard from (a reading,
+    /// or at least a 429), and those this user reached before on this machine (<see cref="KnownDevices"/>),
+    /// whose address starts with the word typed; the tooltip names the device. Any cmdlet gets it with
     /// one line on its parameter: <c>[ArgumentCompleter(typeof(ComputerNameCompleter))]</c>.
     /// </summary>
     public sealed class ComputerNameCompleter : IArgumentCompleter
@@ -27,12 +28,23 @@ namespace Gasleser.Commands
             var pattern = new WildcardPattern(
                 WildcardPattern.Escape(typed) + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
 
-            return SessionRegistry.All
-                .Where(s => s.LastReading != null || s.RateLimitedAnswers > 0)
-                .Select(s => (Address: s.Endpoint.ComputerName, Reading: s.LastReading))
-                .Where(s => pattern.IsMatch(s.Address))
-                .OrderBy(s => s.Address, StringComparer.OrdinalIgnoreCase)
-                .Select(s => new CompletionResult(s.Address, s.Address, CompletionResultType.ParameterValue, ToolTip(s.Address, s.Reading)))
+            var offers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (KnownDevices.Entry known in KnownDevices.Read())
+            {
+                offers[known.ComputerName] = string.Format(
+                    CultureInfo.CurrentCulture, "{0}: {1}, last reached {2:g}", known.ComputerName, known.DeviceId, known.LastReached.ToLocalTime());
+            }
+
+            // What this process knows is newer than the file.
+            foreach (DeviceSession session in SessionRegistry.All.Where(s => s.LastReading != null || s.RateLimitedAnswers > 0))
+            {
+                offers[session.Endpoint.ComputerName] = ToolTip(session.Endpoint.ComputerName, session.LastReading);
+            }
+
+            return offers
+                .Where(o => pattern.IsMatch(o.Key))
+                .OrderBy(o => o.Key, StringComparer.OrdinalIgnoreCase)
+                .Select(o => new CompletionResult(o.Key, o.Key, CompletionResultType.ParameterValue, o.Value))
                 .ToList();
         }
 

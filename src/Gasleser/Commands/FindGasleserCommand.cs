@@ -9,7 +9,7 @@ using Gasleser.Discovery;
 namespace Gasleser.Commands
 {
     /// <summary>Find-Gasleser: finds devices by mDNS and by probing /v1/data across subnets.</summary>
-    [Cmdlet(VerbsCommon.Find, "Gasleser")]
+    [Cmdlet(VerbsCommon.Find, "Gasleser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(GasleserDevice))]
     public sealed class FindGasleserCommand : PSCmdlet, IDisposable
     {
@@ -21,6 +21,7 @@ namespace Gasleser.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateSubnet]
+        [ArgumentCompleter(typeof(SubnetCompleter))]
         public string[]? Subnet { get; set; }
 
         /// <summary>The HTTP port probed on each swept address.</summary>
@@ -38,10 +39,10 @@ namespace Gasleser.Commands
         [ValidateRange(1, 4096)]
         public int ThrottleLimit { get; set; } = 256;
 
-        /// <summary>Mdns, Sweep, or All (both at once, merged by device id).</summary>
+        /// <summary>Mdns, Sweep, or All (both at once). Default: Sweep when -Subnet is given, otherwise All.</summary>
         [Parameter]
         [ValidateSet("All", "Mdns", "Sweep", IgnoreCase = true)]
-        public string Method { get; set; } = "All";
+        public string? Method { get; set; }
 
         /// <summary>Sweeps more than 4096 addresses, or addresses outside local network space.</summary>
         [Parameter]
@@ -49,8 +50,10 @@ namespace Gasleser.Commands
 
         protected override void EndProcessing()
         {
-            bool mdns = !Method.Equals("Sweep", StringComparison.OrdinalIgnoreCase);
-            bool sweep = !Method.Equals("Mdns", StringComparison.OrdinalIgnoreCase);
+            // Narrowing the scan to a subnet means a sweep of it: mDNS would still ask every multicast interface.
+            string method = Method ?? (Subnet != null ? "Sweep" : "All");
+            bool mdns = !method.Equals("Sweep", StringComparison.OrdinalIgnoreCase);
+            bool sweep = !method.Equals("Mdns", StringComparison.OrdinalIgnoreCase);
             var ranges = new List<AddressRange>();
             if (sweep)
             {
@@ -85,6 +88,12 @@ namespace Gasleser.Commands
                 Timeout = TimeSpan.FromMilliseconds(TimeoutMilliseconds),
                 ThrottleLimit = ThrottleLimit,
             });
+            string plan = discovery.Plan();
+            if (!ShouldProcess(plan, plan + " Probe?", "Find-Gasleser"))
+            {
+                return;
+            }
+
             discovery.Found += device => _bridge.Post(() => WriteObject(device));
             discovery.Verbose += message => _bridge.Post(() => WriteVerbose(message));
             discovery.Progress += () =>
@@ -104,6 +113,17 @@ namespace Gasleser.Commands
             _bridge.Run(this, string.Join(", ", ranges.Select(r => r.Text)), discovery.RunAsync);
             _bridge.Pump(untilDone: true);
             WriteProgress(Progress(discovery, completed: true));
+            foreach ((string deviceId, IReadOnlyList<string> addresses) in discovery.DuplicateIds())
+            {
+                WriteWarning($"{addresses.Count} devices answered with the id {deviceId}: at {string.Join(", ", addresses)}. All are reported; " +
+                    "a device id should be unique, so these are copies of one configuration or one device reached at several addresses.");
+            }
+
+            WriteVerbose(discovery.Summary());
+            if (discovery.DevicesFound == 0)
+            {
+                WriteWarning(discovery.NothingFound());
+            }
         }
 
         private static ProgressRecord Progress(DeviceDiscovery discovery, bool completed)

@@ -13,6 +13,9 @@ namespace Gasleser.Commands
     [OutputType(typeof(GasleserUsage))]
     public sealed class MeasureGasleserUsageCommand : PSCmdlet
     {
+        /// <summary>The extra type name of rows with kWh: it picks the table view with the bill's columns.</summary>
+        public const string BillTypeName = "Gasleser.GasleserUsage#Bill";
+
         private UsageMeter? _meter;
         private PeriodCalendar? _calendar;
 
@@ -40,6 +43,7 @@ namespace Gasleser.Commands
         /// <summary>The time zone whose midnights (and hours, Mondays, 1sts) bound the periods: an IANA id ("Europe/Berlin") or a Windows id ("W. Europe Standard Time"). Default: this machine's.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
         public string? TimeZone { get; set; }
 
         protected override void BeginProcessing()
@@ -84,7 +88,7 @@ namespace Gasleser.Commands
             var conversion = new EnergyConversion(
                 calorific ? CalorificValue : (double?)null, ConversionFactor, price ? PricePerKWh : (double?)null);
             _calendar = new PeriodCalendar(Per, zone);
-            _meter = new UsageMeter(_calendar, conversion, WriteObject, WriteWarning);
+            _meter = new UsageMeter(_calendar, conversion, WriteUsage, WriteWarning);
             WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
@@ -105,6 +109,19 @@ namespace Gasleser.Commands
         }
 
         protected override void EndProcessing() => _meter!.Complete();
+
+        private void WriteUsage(GasleserUsage usage)
+        {
+            if (usage.Energy == null)
+            {
+                WriteObject(usage);
+                return;
+            }
+
+            var shown = PSObject.AsPSObject(usage);
+            shown.TypeNames.Insert(0, BillTypeName);
+            WriteObject(shown);
+        }
 
         private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
 

@@ -34,16 +34,22 @@ namespace Gasleser.Discovery
 
     /// <summary>
     /// Finds devices by mDNS and by sweep at once, confirms each with a probe through its device session,
-    /// and reports each device once (merged by device id, and by address for a device that answered
-    /// only 429). Everything it reports goes through the callbacks, from background threads.
+    /// and reports each address once (mDNS and the sweep finding one device at one address are merged;
+    /// devices sharing an id at different addresses are all reported, see <see cref="DuplicateIds"/>).
+    /// Everything it reports goes through the callbacks, from background threads.
     /// </summary>
     public sealed class DeviceDiscovery
     {
         private readonly DiscoveryOptions _options;
         private readonly object _lock = new object();
         private readonly HashSet<string> _reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<string>> _addressesById = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<GasleserDeviceStatus, int> _byStatus = new Dictionary<GasleserDeviceStatus, int>();
+        private readonly Dictionary<GasleserDiscoveryMethod, int> _byMethod = new Dictionary<GasleserDiscoveryMethod, int>();
         private long _probed;
         private int _found;
+        private int _announced;
+        private int _notGasleser;
 
         public DeviceDiscovery(DiscoveryOptions options)
         {
@@ -66,6 +72,84 @@ namespace Gasleser.Discovery
         public long Probed => Interlocked.Read(ref _probed);
 
         public int DevicesFound => Volatile.Read(ref _found);
+
+        /// <summary>Ids that answered at more than one address, each with those addresses (after the run).</summary>
+        public IReadOnlyList<(string DeviceId, IReadOnlyList<string> Addresses)> DuplicateIds()
+        {
+            lock (_lock)
+            {
+                return _addressesById
+                    .Where(pair => pair.Value.Count > 1)
+                    .OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
+                    .Select(pair => (pair.Key, (IReadOnlyList<string>)pair.Value.OrderBy(a => a, StringComparer.OrdinalIgnoreCase).ToList()))
+                    .ToList();
+            }
+        }
+
+        /// <summary>What the run would do, for -WhatIf: the ranges, how many addresses, the port, the methods.</summary>
+        public string Plan()
+        {
+            var parts = new List<string>();
+            if (Total > 0)
+            {
+                parts.Add($"sweep {Total} address(es) ({string.Join(", ", _options.Ranges.Select(r => r.Text))}) with GET /v1/data on port {_options.Port}");
+            }
+
+            if (_options.Mdns)
+            {
+                parts.Add("browse mDNS for _gasleser._tcp.local on every multicast interface");
+            }
+
+            return parts.Count == 0 ? "Nothing to probe." : "Find-Gasleser would " + string.Join(" and ", parts) + ".";
+        }
+
+        /// <summary>One line for -Verbose at the end of a run: what was asked, and who answered how.</summary>
+        public string Summary()
+        {
+            var asked = new List<string>();
+            if (Total > 0)
+            {
+                asked.Add($"swept {Total} address(es) on port {_options.Port} ({string.Join(", ", _options.Ranges.Select(r => r.Text))})");
+            }
+
+            if (_options.Mdns)
+            {
+                asked.Add($"browsed mDNS for _gasleser._tcp.local ({Volatile.Read(ref _announced)} announcement(s))");
+            }
+
+            string answered;
+            lock (_lock)
+            {
+                answered = _found == 0
+                    ? "no Gasleser answered"
+                    : $"{_found} Gasleser(s) answered: "
+                        + string.Join(", ", _byStatus.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key}"))
+                        + "; " + string.Join(", ", _byMethod.OrderBy(p => p.Key).Select(p => $"{p.Value} by {(p.Key == GasleserDiscoveryMethod.Mdns ? "mDNS" : "sweep")}"));
+            }
+
+            int others = Volatile.Read(ref _notGasleser);
+            string other = others > 0 ? $"; {others} other host(s) answered HTTP but are not a Gasleser" : "";
+            return $"Find-Gasleser {string.Join(" and ", asked)}: {answered}{other}.";
+        }
+
+        /// <summary>When nothing was found: the likely causes, for a warning.</summary>
+        public string NothingFound()
+        {
+            var causes = new List<string>();
+            if (Total > 0)
+            {
+                causes.Add($"the devices listen on another port than {_options.Port} (give it with -Port)");
+                causes.Add("a device busy with another client can answer too slowly for the probe (try again in 10 s, or raise -TimeoutMilliseconds)");
+                causes.Add("the device is on a subnet not swept (give it with -Subnet)");
+            }
+
+            if (_options.Mdns)
+            {
+                causes.Add("multicast DNS is blocked or does not cross routers here (sweep with -Subnet)");
+            }
+
+            return "No Gasleser found. Likely causes: " + string.Join("; ", causes) + ".";
+        }
 
         public Task RunAsync(CancellationToken cancellationToken)
         {
@@ -120,6 +204,7 @@ namespace Gasleser.Discovery
             await browser.BrowseAsync(
                 service =>
                 {
+                    Interlocked.Increment(ref _announced);
                     IPAddress address = service.Addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? service.Addresses[0];
                     Verbose?.Invoke($"mDNS: {service.InstanceName} is {service.HostName} at {address} port {service.Port}; confirming with a probe.");
                     lock (probes)
@@ -150,11 +235,13 @@ namespace Gasleser.Discovery
             }
             catch (GasleserFirmwareUnsupportedException)
             {
+                Interlocked.Increment(ref _notGasleser);
                 Verbose?.Invoke($"{endpoint.ComputerName} answered 404 Not Found on /v1/data: not a Gasleser, or one with firmware older than 1.0.21; not reported.");
                 return;
             }
             catch (GasleserInvalidResponseException ex)
             {
+                Interlocked.Increment(ref _notGasleser);
                 Verbose?.Invoke($"{ex.Message} Not reported.");
                 return;
             }
@@ -183,27 +270,38 @@ namespace Gasleser.Discovery
                 ResponseTime = result.ResponseTime,
                 DiscoveredBy = method,
                 HostName = hostName,
+                NextAllowed = result.NextAllowed,
             };
 
             lock (_lock)
             {
-                string at = "at:" + endpoint.ComputerName;
-                string id = "id:" + device.DeviceId;
-                if (_reported.Contains(at) || (device.DeviceId.Length > 0 && _reported.Contains(id)))
+                // One report per address (mDNS and the sweep often find the same one). Devices that share an
+                // id at different addresses are all reported: DuplicateIds names them afterwards.
+                if (!_reported.Add(endpoint.ComputerName))
                 {
                     return;
                 }
 
-                _reported.Add(at);
                 if (device.DeviceId.Length > 0)
                 {
-                    _reported.Add(id);
+                    if (!_addressesById.TryGetValue(device.DeviceId, out List<string>? addresses))
+                    {
+                        _addressesById[device.DeviceId] = addresses = new List<string>();
+                    }
+
+                    addresses.Add(endpoint.ComputerName);
                 }
 
+                _byStatus[device.Status] = _byStatus.TryGetValue(device.Status, out int n) ? n + 1 : 1;
+                _byMethod[method] = _byMethod.TryGetValue(method, out int m) ? m + 1 : 1;
                 _found++;
             }
 
-            if (result.FromSession)
+            if (result.Status == GasleserDeviceStatus.Busy)
+            {
+                Verbose?.Invoke($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result.NextAllowed?.ToLocalTime():HH:mm:ss}.");
+            }
+            else if (result.FromSession)
             {
                 Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceSession.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
             }

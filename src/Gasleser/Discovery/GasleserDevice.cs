@@ -9,6 +9,11 @@ namespace Gasleser
         Online,
         /// <summary>It answered 429 Too Many Requests: a Gasleser that another client is polling.</summary>
         RateLimited,
+        /// <summary>
+        /// Another process on this machine is asking it right now (its slot file says so), so the probe sent
+        /// nothing; NextAllowed says when it may next be asked.
+        /// </summary>
+        Busy,
     }
 
     /// <summary>How Find-Gasleser came upon a device.</summary>
@@ -47,6 +52,9 @@ namespace Gasleser
 
         /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
         public string? HostName { get; set; }
+
+        /// <summary>For a Busy device: when it may next be asked (the other process's turn ends).</summary>
+        public DateTimeOffset? NextAllowed { get; set; }
 
         public override string ToString() => $"{DeviceId} at {ComputerName}:{Port} ({Status})";
     }

@@ -38,9 +38,15 @@ namespace Gasleser.Discovery
         /// <summary>The default subnets of this machine.</summary>
         public static IReadOnlyList<string> OfThisMachine(Action<string>? verbose = null) => FromInterfaces(ReadInterfaces(), verbose);
 
-        public static IReadOnlyList<string> FromInterfaces(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null)
+        public static IReadOnlyList<string> FromInterfaces(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null) =>
+            WithOrigin(interfaces, verbose).Select(s => s.Subnet).ToList();
+
+        /// <summary>This machine's default subnets, each with the interface and own address it comes from (for tab completion).</summary>
+        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() => WithOrigin(ReadInterfaces(), null);
+
+        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> WithOrigin(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null)
         {
-            var subnets = new List<string>();
+            var subnets = new List<(string Subnet, string Interface, IPAddress Address)>();
             foreach (InterfaceInfo nic in interfaces.Where(n => n.IsUp && !n.IsLoopback))
             {
                 foreach ((IPAddress address, int prefixLength) in nic.Addresses)
@@ -70,9 +76,9 @@ namespace Gasleser.Discovery
                     }
 
                     string cidr = Network(address, prefix) + "/" + prefix.ToString(CultureInfo.InvariantCulture);
-                    if (!subnets.Contains(cidr))
+                    if (!subnets.Any(s => s.Subnet == cidr))
                     {
-                        subnets.Add(cidr);
+                        subnets.Add((cidr, nic.Name, address));
                     }
                 }
             }

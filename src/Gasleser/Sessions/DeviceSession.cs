@@ -222,6 +222,7 @@ namespace Gasleser.Sessions
                     _lastOutcome = ExchangeOutcome.Reading;
                 }
 
+                KnownDevices.Remember(Endpoint.ComputerName, reading.DeviceId, DateTimeOffset.UtcNow);
                 return reading;
             }
             catch (DeviceBusyException)
@@ -288,11 +289,13 @@ namespace Gasleser.Sessions
                     return FromSession();
                 }
 
-                // Another process on this machine holds the device: a probe does not wait for it.
+                // Another process on this machine holds the device: a probe does not wait for it, and
+                // reports the device Busy (with what this session knows of it) rather than not at all.
                 DateTimeOffset now = Clock.UtcNow;
-                if (_machineWide?.TryClaim(now, now + timeout + Spacing, verbose: null, onlyIfPresent: true) != null)
+                DateTimeOffset? busyUntil = _machineWide?.TryClaim(now, now + timeout + Spacing, verbose: null, onlyIfPresent: true);
+                if (busyUntil != null)
                 {
-                    return FromSession();
+                    return new ProbeResult(GasleserDeviceStatus.Busy, LastReading?.AsCached(), null) { NextAllowed = busyUntil };
                 }
 
                 var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -381,6 +384,9 @@ namespace Gasleser.Sessions
         public GasleserReading? Reading { get; }
 
         public TimeSpan? ResponseTime { get; }
+
+        /// <summary>For <see cref="GasleserDeviceStatus.Busy"/>: when another process's turn at the device ends.</summary>
+        public DateTimeOffset? NextAllowed { get; set; }
 
         public bool FromSession => ResponseTime == null;
     }

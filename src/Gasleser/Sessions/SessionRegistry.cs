@@ -38,6 +38,13 @@ namespace Gasleser.Sessions
             set => _machineWideDirectory = value;
         }
 
+        /// <summary>
+        /// The per-user file of devices reached before (tab completion in a new shell, see <see cref="KnownDevices"/>):
+        /// beside the slot files; null when machine-wide spacing is off.
+        /// </summary>
+        public static string? KnownDevicesFile =>
+            _machineWideDirectory is string directory ? System.IO.Path.Combine(directory, "known-devices.txt") : null;
+
         public static DeviceSession Get(DeviceEndpoint endpoint) =>
             Sessions.GetOrAdd(endpoint, e => new DeviceSession(
                 e, () => _clock, _machineWideDirectory is string directory ? new MachineWideSlot(directory, e) : null));

@@ -10,11 +10,12 @@ namespace Gasleser.Tests;
 /// A console-less PowerShell host that keeps what the formatter writes (Out-Default ends in
 /// <see cref="PSHostUserInterface.WriteLine(string)"/>), so tests can read a view as a user would see it.
 /// The text is kept as a console without colours shows it (the engine's colour escape sequences, which a
-/// host is expected to drop when it cannot show them, are dropped); the window is 160 columns wide.
+/// host is expected to drop when it cannot show them, are dropped); the window is 160 columns wide unless
+/// the test asks for a narrower one.
 /// </summary>
-internal sealed class CapturingHost : PSHost
+internal sealed class CapturingHost(int columns = 160) : PSHost
 {
-    private readonly CapturingUserInterface _ui = new();
+    private readonly CapturingUserInterface _ui = new(columns);
 
     public string Text => _ui.Text;
 
@@ -30,10 +31,10 @@ internal sealed class CapturingHost : PSHost
     public override void NotifyBeginApplication() { }
     public override void NotifyEndApplication() { }
 
-    private sealed class CapturingUserInterface : PSHostUserInterface
+    private sealed class CapturingUserInterface(int columns) : PSHostUserInterface
     {
         private readonly StringBuilder _text = new();
-        private readonly CapturingRawUserInterface _raw = new();
+        private readonly CapturingRawUserInterface _raw = new(columns);
 
         public string Text { get { lock (_text) { return _text.ToString(); } } }
 
@@ -57,18 +58,18 @@ internal sealed class CapturingHost : PSHost
         public override SecureString ReadLineAsSecureString() => throw new NotSupportedException();
     }
 
-    private sealed class CapturingRawUserInterface : PSHostRawUserInterface
+    private sealed class CapturingRawUserInterface(int columns) : PSHostRawUserInterface
     {
         public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
         public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
-        public override Size BufferSize { get; set; } = new(160, 9999);
+        public override Size BufferSize { get; set; } = new(columns, 9999);
         public override Coordinates CursorPosition { get; set; }
         public override int CursorSize { get; set; }
         public override bool KeyAvailable => false;
-        public override Size MaxPhysicalWindowSize => new(160, 50);
-        public override Size MaxWindowSize => new(160, 50);
+        public override Size MaxPhysicalWindowSize => new(columns, 50);
+        public override Size MaxWindowSize => new(columns, 50);
         public override Coordinates WindowPosition { get; set; }
-        public override Size WindowSize { get; set; } = new(160, 50);
+        public override Size WindowSize { get; set; } = new(columns, 50);
         public override string WindowTitle { get; set; } = "";
         public override void FlushInputBuffer() { }
         public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
