@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Gasleser.format.ps1xml', 'Gasleser.Usage.format.ps1xml')
-    CmdletsToExport      = @('Get-GasleserReading', 'Watch-GasleserReading', 'Find-Gasleser', 'Get-GasleserSession', 'Measure-GasleserUsage')
+    CmdletsToExport      = @('Get-GasleserReading', 'Watch-GasleserReading', 'Find-Gasleser', 'Get-GasleserSession', 'Measure-GasleserUsage', 'Export-GasleserLog', 'Import-GasleserLog')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

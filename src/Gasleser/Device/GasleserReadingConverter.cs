@@ -1,16 +1,15 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using Gasleser.Logging;
 
 namespace Gasleser
 {
     /// <summary>
     /// Turns a row read back from a CSV log (Import-Csv) into a <see cref="GasleserReading"/> again:
-    /// <c>Import-Csv gas.csv | ForEach-Object { [Gasleser.GasleserReading]$_ }</c>.
-    /// Export-Csv writes each property with its .NET ToString() in the culture of the shell that wrote it
-    /// (12345.8 is "12345,8" under de-DE), while PowerShell's own [double] and [datetimeoffset] casts read
-    /// strings culture-invariantly; this converter reads exactly the forms those ToString() calls produce,
-    /// in the invariant culture or the current one, and never guesses between them.
+    /// <c>Import-Csv gas.csv | ForEach-Object { [Gasleser.GasleserReading]$_ }</c>, by the one rule set of
+    /// <see cref="ReadingRow"/> (the same as Import-GasleserLog and Measure-GasleserUsage). PowerShell's own
+    /// [double] and [datetimeoffset] casts would misread what Export-Csv wrote in a comma-decimal culture.
     /// </summary>
     public sealed class GasleserReadingConverter : PSTypeConverter
     {
@@ -21,71 +20,19 @@ namespace Gasleser
         public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
         {
             var row = (PSObject)sourceValue;
-            string? Text(string name) => row.Properties[name]?.Value?.ToString() is string s && s.Length > 0 ? s : null;
-
-            return new GasleserReading
+            try
             {
-                ComputerName = Text("ComputerName") ?? "",
-                DeviceId = Text("DeviceId") ?? throw Invalid("DeviceId", null),
-                Timestamp = ParseTime(Text("Timestamp")),
-                TotalConsumption = ParseDouble("TotalConsumption", Text("TotalConsumption")) ?? throw Invalid("TotalConsumption", null),
-                CurrentFlowRate = ParseDouble("CurrentFlowRate", Text("CurrentFlowRate")),
-                ConsumptionDelta = ParseDouble("ConsumptionDelta", Text("ConsumptionDelta")),
-                AverageFlowRate = ParseDouble("AverageFlowRate", Text("AverageFlowRate")),
-                PulseCount = Text("PulseCount") is string count ? long.Parse(count, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : (long?)null,
-                SignalStrength = Text("SignalStrength") is string signal ? int.Parse(signal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : (int?)null,
-                Rssi = Text("Rssi") is string rssi ? int.Parse(rssi, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : (int?)null,
-                FromCache = Text("FromCache") is string cached && bool.Parse(cached),
-            };
+                return ReadingRow.Read(name => row.Properties[name]?.Value, TimeZoneInfo.Local, CultureInfo.CurrentCulture, DateTimeOffset.UtcNow);
+            }
+            catch (GasleserInvalidReadingException ex)
+            {
+                throw new PSInvalidCastException(ex.Message, ex);
+            }
         }
 
         public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
 
         public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
             throw new NotSupportedException();
-
-        // double.ToString() writes no group separators, so a strict parse is unambiguous: "12345.8" is only
-        // ever invariant, "12345,8" only ever a comma-decimal culture.
-        private static double? ParseDouble(string name, string? text)
-        {
-            if (text == null)
-            {
-                return null;
-            }
-
-            const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-            if (double.TryParse(text, style, CultureInfo.InvariantCulture, out double value)
-                || double.TryParse(text, style, CultureInfo.CurrentCulture, out value))
-            {
-                return value;
-            }
-
-            throw Invalid(name, text);
-        }
-
-        // DateTimeOffset.ToString() is the culture's short date, long time and offset: read exactly that, so
-        // that 05.11.2026 (de-DE, 5 November) is never taken for 11 May. ISO 8601 ("o") is accepted too.
-        private static DateTimeOffset ParseTime(string? text)
-        {
-            if (text != null)
-            {
-                foreach (CultureInfo culture in new[] { CultureInfo.InvariantCulture, CultureInfo.CurrentCulture })
-                {
-                    DateTimeFormatInfo format = culture.DateTimeFormat;
-                    string written = format.ShortDatePattern + " " + format.LongTimePattern + " zzz";
-                    if (DateTimeOffset.TryParseExact(text, new[] { written, "o" }, culture, DateTimeStyles.None, out DateTimeOffset value))
-                    {
-                        return value;
-                    }
-                }
-            }
-
-            throw Invalid("Timestamp", text);
-        }
-
-        private static PSInvalidCastException Invalid(string property, string? text) =>
-            new PSInvalidCastException(text == null
-                ? $"A Gasleser reading needs a {property} value."
-                : $"'{text}' in {property} is not a value a Gasleser reading writes in the invariant or the current culture ({CultureInfo.CurrentCulture.Name}).");
     }
 }

@@ -193,7 +193,8 @@ namespace Gasleser
                 throw Unexpected($"the device's clock reads '{text}', which {implausible}; it is not a reading", computerName);
             }
 
-            return time;
+            // The device's instant in this computer's offset: the view, Export-Csv, JSON and the log show one wall time.
+            return time.ToLocalTime();
         }
 
         private static double RequiredTotal(JsonElement root, string computerName, byte[] body, int length)

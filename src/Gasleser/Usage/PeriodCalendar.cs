@@ -66,12 +66,18 @@ namespace Gasleser.Usage
         /// A local wall-clock time as an instant. A time that occurs twice (clocks going back) is taken at its
         /// first occurrence; a time that does not occur (clocks going forward) is the instant of the jump.
         /// </summary>
-        public long LocalToUtcTicks(DateTime local)
+        public long LocalToUtcTicks(DateTime local) => LocalToUtcTicks(Zone, local);
+
+        /// <summary>
+        /// <see cref="LocalToUtcTicks(DateTime)"/> in any zone. The result may lie outside DateTime's range
+        /// (0001-01-01 00:00 local east of Greenwich): callers check it before making a date of it.
+        /// </summary>
+        public static long LocalToUtcTicks(TimeZoneInfo zone, DateTime local)
         {
             local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-            if (Zone.IsAmbiguousTime(local))
+            if (zone.IsAmbiguousTime(local))
             {
-                TimeSpan[] offsets = Zone.GetAmbiguousTimeOffsets(local);
+                TimeSpan[] offsets = zone.GetAmbiguousTimeOffsets(local);
                 TimeSpan largest = offsets[0];
                 foreach (TimeSpan offset in offsets)
                 {
@@ -84,14 +90,14 @@ namespace Gasleser.Usage
                 return local.Ticks - largest.Ticks;
             }
 
-            if (Zone.IsInvalidTime(local))
+            if (zone.IsInvalidTime(local))
             {
                 // The offset before the gap puts the instant at the moment the clock jumped.
-                TimeSpan before = Zone.GetUtcOffset(local.AddHours(-3));
+                TimeSpan before = local.Ticks > TimeSpan.TicksPerDay ? zone.GetUtcOffset(local.AddHours(-3)) : zone.BaseUtcOffset;
                 return local.Ticks - before.Ticks;
             }
 
-            return local.Ticks - Zone.GetUtcOffset(local).Ticks;
+            return local.Ticks - zone.GetUtcOffset(local).Ticks;
         }
     }
 }

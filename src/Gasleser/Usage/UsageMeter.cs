@@ -32,7 +32,7 @@ namespace Gasleser.Usage
         private readonly EnergyConversion _conversion;
         private readonly Action<GasleserUsage> _write;
         private readonly Action<string> _warn;
-        private readonly Dictionary<string, DeviceState> _devices = new Dictionary<string, DeviceState>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, DeviceState> _devices = new Dictionary<string, DeviceState>(StringComparer.Ordinal);
         private readonly List<DeviceState> _order = new List<DeviceState>();
 
         public UsageMeter(PeriodCalendar calendar, EnergyConversion conversion, Action<GasleserUsage> write, Action<string> warn)

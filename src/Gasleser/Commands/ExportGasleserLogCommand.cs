@@ -1,0 +1,141 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Threading;
+using Gasleser.Logging;
+
+namespace Gasleser.Commands
+{
+    /// <summary>
+    /// Export-GasleserLog: appends each reading to a CSV log the moment it arrives, under a lock held for
+    /// that row only, so a killed process, overlapping scheduled tasks or a long watch lose no row.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "GasleserLog")]
+    [OutputType(typeof(GasleserReading))]
+    public sealed class ExportGasleserLogCommand : PSCmdlet, IDisposable
+    {
+        /// <summary>How long the end of the command waits for a log another program holds. Internal for tests.</summary>
+        internal static TimeSpan HeldFilePatience = TimeSpan.FromSeconds(30);
+
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private ReadingLogWriter? _writer;
+        private bool _pattern;
+        private string? _lastName, _lastPath;
+
+        /// <summary>The log file; may hold a date pattern for one file per period, e.g. gas-{0:yyyy-MM}.csv.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>The reading to log, usually from the pipeline.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        public GasleserReading? InputObject { get; set; }
+
+        /// <summary>This culture's list separator and decimal mark, for a spreadsheet in this culture.</summary>
+        [Parameter]
+        public SwitchParameter UseCulture { get; set; }
+
+        /// <summary>Passes each reading on after it was written.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _pattern = Path.Contains("{0");
+            if (_pattern)
+            {
+                try
+                {
+                    string.Format(CultureInfo.InvariantCulture, Path, DateTimeOffset.Now);
+                }
+                catch (FormatException)
+                {
+                    var problem = new GasleserLogFileException(
+                        $"'{Path}' is not a file name with a date pattern such as gas-{{0:yyyy-MM}}.csv.", Path, ErrorCategory.InvalidArgument,
+                        "Write the date part as {0:format} with .NET date format letters: {0:yyyy} a year, {0:yyyy-MM} a month, {0:yyyy-MM-dd} a day.");
+                    ThrowTerminatingError(problem.ToErrorRecord());
+                }
+            }
+
+            _writer = new ReadingLogWriter(UseCulture ? LogFormat.ForCulture(CultureInfo.CurrentCulture) : LogFormat.Invariant);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null)
+            {
+                return;
+            }
+
+            string path = FileFor(InputObject);
+            string? held;
+            try
+            {
+                held = _writer!.Append(path, InputObject, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            ReportFailures();
+            if (held != null)
+            {
+                WriteWarning($"The log '{path}' cannot be written now: {held}. Readings are kept in order and written as soon as it can be written again (up to {ReadingLogWriter.MaxPendingRows} readings).");
+            }
+
+            if (PassThru)
+            {
+                WriteObject(InputObject);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            GasleserLogFileException? lost;
+            try
+            {
+                lost = _writer!.Complete(HeldFilePatience, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            ReportFailures();
+            if (lost != null)
+            {
+                WriteError(lost.ToErrorRecord());
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        public void Dispose()
+        {
+            _writer?.Dispose();
+            _stop.Dispose();
+        }
+
+        private void ReportFailures()
+        {
+            foreach (GasleserLogFileException failure in _writer!.TakeFailures())
+            {
+                WriteError(failure.ToErrorRecord());
+            }
+        }
+
+        // The file of this reading: the path, or with a pattern the file of the reading's own local time.
+        private string FileFor(GasleserReading reading)
+        {
+            string name = _pattern ? string.Format(CultureInfo.InvariantCulture, Path, reading.Timestamp.ToLocalTime()) : Path;
+            if (name != _lastName)
+            {
+                _lastName = name;
+                _lastPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(name);
+            }
+
+            return _lastPath!;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using Gasleser.Logging;
+
+namespace Gasleser.Commands
+{
+    /// <summary>
+    /// Import-GasleserLog: typed readings back from CSV logs (Export-GasleserLog's, or Export-Csv's in any
+    /// culture), streamed row by row; a bad row is a non-terminating Gasleser.InvalidReading naming file and line.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "GasleserLog")]
+    [OutputType(typeof(GasleserReading))]
+    public sealed class ImportGasleserLogCommand : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>Log files; wildcards allowed. From the pipeline as strings or Get-ChildItem's files.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (string pattern in Path)
+            {
+                foreach (string file in Resolve(pattern))
+                {
+                    try
+                    {
+                        ReadingLogReader.Read(
+                            file, CultureInfo.CurrentCulture, WriteObject,
+                            invalid => WriteError(invalid.ToErrorRecord(file)), _stop.Token);
+                    }
+                    catch (GasleserLogFileException ex)
+                    {
+                        WriteError(ex.ToErrorRecord());
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        public void Dispose() => _stop.Dispose();
+
+        private string[] Resolve(string pattern)
+        {
+            try
+            {
+                return SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _).ToArray();
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is WildcardPatternException || ex is ProviderNotFoundException
+                                       || ex is DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                WriteError(new GasleserLogFileException(
+                    $"No log file matches '{Printable.Excerpt(pattern, 200)}': {ex.Message}", pattern, ErrorCategory.ObjectNotFound,
+                    "Check the path; wildcards such as gas-*.csv are allowed.").ToErrorRecord());
+                return Array.Empty<string>();
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace Gasleser.Logging
+{
+    /// <summary>
+    /// How a log is written: Export-Csv's layout (every field quoted, the reading's properties in order,
+    /// one header line), with culture-neutral values by default: times as round-trip ISO 8601 in this
+    /// computer's offset (2026-11-25T18:37:45+01:00), numbers with a '.' and a ','. With -UseCulture the
+    /// culture's list separator and decimal mark, as Export-Csv -UseCulture writes them; times stay ISO 8601.
+    /// </summary>
+    internal sealed class LogFormat
+    {
+        private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
+
+        private readonly NumberFormatInfo _numbers;
+
+        private LogFormat(string delimiter, NumberFormatInfo numbers)
+        {
+            Delimiter = delimiter;
+            _numbers = numbers;
+        }
+
+        public static LogFormat Invariant { get; } = new LogFormat(",", NumberFormatInfo.InvariantInfo);
+
+        public static LogFormat ForCulture(CultureInfo culture) => new LogFormat(culture.TextInfo.ListSeparator, culture.NumberFormat);
+
+        public string Delimiter { get; }
+
+        public string Header => Join(ReadingRow.Columns);
+
+        /// <summary>One row, without the line end.</summary>
+        public string Row(GasleserReading reading) => Join(new[]
+        {
+            reading.ComputerName,
+            reading.DeviceId,
+            reading.Timestamp.ToLocalTime().ToString(TimeFormat, CultureInfo.InvariantCulture),
+            Number(reading.TotalConsumption),
+            Number(reading.CurrentFlowRate),
+            Number(reading.ConsumptionDelta),
+            Number(reading.AverageFlowRate),
+            reading.PulseCount?.ToString(CultureInfo.InvariantCulture) ?? "",
+            reading.SignalStrength?.ToString(CultureInfo.InvariantCulture) ?? "",
+            reading.Rssi?.ToString(CultureInfo.InvariantCulture) ?? "",
+            reading.FromCache ? "True" : "False",
+        });
+
+        /// <summary>A reading's time as the log writes it (also in messages about rows).</summary>
+        public static string Time(DateTimeOffset time) => time.ToLocalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+        /// <summary>The fields of one header line split at <paramref name="delimiter"/>, quotes removed.</summary>
+        public static List<string> SplitHeader(string line, string delimiter)
+        {
+            var fields = new List<string>();
+            var field = new StringBuilder();
+            bool quoted = false;
+            for (int i = 0; i < line.Length; i++)
+            {
+                char c = line[i];
+                if (quoted)
+                {
+                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                    {
+                        field.Append('"');
+                        i++;
+                    }
+                    else if (c == '"')
+                    {
+                        quoted = false;
+                    }
+                    else
+                    {
+                        field.Append(c);
+                    }
+                }
+                else if (c == '"')
+                {
+                    quoted = true;
+                }
+                else if (string.CompareOrdinal(line, i, delimiter, 0, delimiter.Length) == 0)
+                {
+                    fields.Add(field.ToString().Trim());
+                    field.Clear();
+                    i += delimiter.Length - 1;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+
+            fields.Add(field.ToString().Trim());
+            return fields;
+        }
+
+        /// <summary>The delimiters a log's header may use: Export-Csv's default, -UseCulture's in common cultures, tab.</summary>
+        public static readonly string[] KnownDelimiters = { ",", ";", "\t", "|" };
+
+        /// <summary>True when the header line names exactly the log's columns, in order, split at <paramref name="delimiter"/>.</summary>
+        public static bool IsLogHeader(string line, string delimiter)
+        {
+            List<string> fields = SplitHeader(line, delimiter);
+            if (fields.Count != ReadingRow.Columns.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < fields.Count; i++)
+            {
+                if (!string.Equals(fields[i], ReadingRow.Columns[i], StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private string Number(double? value) => value?.ToString("R", _numbers) ?? "";
+
+        private string Join(IEnumerable<string> fields)
+        {
+            var line = new StringBuilder(200);
+            foreach (string field in fields)
+            {
+                if (line.Length > 0)
+                {
+                    line.Append(Delimiter);
+                }
+
+                line.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
+            }
+
+            return line.ToString();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using System.Threading;
+using CsvHelper;
+
+namespace Gasleser.Logging
+{
+    /// <summary>
+    /// Reads a log back, one reading at a time in constant memory: any file Export-GasleserLog wrote, or
+    /// Export-Csv of readings in any culture (with or without its "#TYPE" line; the separator , ; tab or |
+    /// is found from the file). Columns are found by name; values are read by the one rule set of
+    /// <see cref="ReadingRow"/>. A row that is no reading is an InvalidReading naming the file and the line,
+    /// and the rest of the file is read. CSV parsing is CsvHelper's; no reading's value holds a line break,
+    /// so a line end always ends a row: a line left half-written by a crash spoils only itself.
+    /// </summary>
+    internal static class ReadingLogReader
+    {
+        private const int MaxRowBytes = 64 * 1024;
+        private static readonly string[] Required = { "DeviceId", "Timestamp", "TotalConsumption" };
+
+        /// <summary>
+        /// Streams the readings of <paramref name="path"/> to <paramref name="reading"/> and its bad rows to
+        /// <paramref name="invalid"/>. Throws <see cref="GasleserLogFileException"/> when the file cannot be
+        /// opened or read, or its header is no reading's.
+        /// </summary>
+        public static void Read(
+            string path, CultureInfo culture, Action<GasleserReading> reading, Action<GasleserInvalidReadingException> invalid, CancellationToken cancel)
+        {
+            try
+            {
+                // Shared for reading and writing: a log may be read while a watch appends to it.
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+                using var text = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+                long malformedLine = -1;
+                var options = new CsvReaderOptions
+                {
+                    CommentPrefix = '#', // Export-Csv's "#TYPE Gasleser.GasleserReading" line
+                    AllowLineBreaksInQuotes = false,
+                    TrackLineNumbers = true,
+                    MaxRecordSize = MaxRowBytes,
+                    OnMalformedRecord = bad => malformedLine = bad.LineNumber,
+                };
+                using CsvReader rows = CsvReader.Create(text, options, leaveOpen: true);
+                Dictionary<string, int> columns = Columns(rows, path);
+                var fields = new string?[columns.Count == 0 ? 0 : MaxIndex(columns) + 1];
+                TimeZoneInfo zone = TimeZoneInfo.Local;
+                DateTimeOffset hostNow = DateTimeOffset.UtcNow;
+                object? Field(string name) => columns.TryGetValue(name, out int index) ? fields[index] : null;
+
+                while (rows.Read())
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    if (rows.LineNumber == malformedLine)
+                    {
+                        invalid(new GasleserInvalidReadingException($"{Where(path, rows.LineNumber)}: the row is cut short (a line left half-written) or its quotes are broken.", path));
+                        continue;
+                    }
+
+                    for (int i = 0; i < fields.Length; i++)
+                    {
+                        fields[i] = i < rows.FieldCount ? rows[i].ToString() : null;
+                    }
+
+                    try
+                    {
+                        reading(ReadingRow.Read(Field, zone, culture, hostNow));
+                    }
+                    catch (GasleserInvalidReadingException ex)
+                    {
+                        invalid(new GasleserInvalidReadingException($"{Where(path, rows.LineNumber)}: {ex.Message}", path));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException
+                                       || ex is ArgumentException || ex is CsvFormatException)
+            {
+                throw new GasleserLogFileException(
+                    $"The log '{path}' cannot be read: {Printable.Excerpt(ex.Message, 300)}", path,
+                    ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.ReadError,
+                    "Check the path, and that you may read the file; a row longer than 64 KB is no reading.");
+            }
+        }
+
+        private static string Where(string path, long line) => $"{path}, line {line.ToString(CultureInfo.InvariantCulture)}";
+
+        private static int MaxIndex(Dictionary<string, int> columns)
+        {
+            int max = 0;
+            foreach (int index in columns.Values)
+            {
+                max = Math.Max(max, index);
+            }
+
+            return max;
+        }
+
+        // The columns a reading needs, by name; an empty file has none and reads as no readings.
+        private static Dictionary<string, int> Columns(CsvReader rows, string path)
+        {
+            var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var names = new List<string>();
+            foreach (string name in rows.Headers)
+            {
+                names.Add(name);
+                string trimmed = name.Trim().TrimStart('\uFEFF');
+                if (!columns.ContainsKey(trimmed))
+                {
+                    columns.Add(trimmed, names.Count - 1);
+                }
+            }
+
+            if (names.Count == 0 || Array.TrueForAll(Required, columns.ContainsKey))
+            {
+                return columns;
+            }
+
+            throw new GasleserLogFileException(
+                $"'{path}' is not a log of Gasleser readings: its header '{Printable.Excerpt(string.Join(",", names), 120)}' has no DeviceId, Timestamp and TotalConsumption columns.",
+                path, ErrorCategory.InvalidData,
+                "Give a log written by Export-GasleserLog, or by Export-Csv of Gasleser readings.");
+        }
+    }
+}
