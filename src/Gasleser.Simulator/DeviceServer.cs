@@ -141,7 +141,8 @@ namespace Gasleser.Simulator
                         + $"Content-Type: {answer.ContentType}\r\n"
                         + $"Content-Length: {body.Length}\r\n"
                         + (answer.Location != null ? $"Location: {answer.Location}\r\n" : "")
-                        + (answer.Status == 503 && Device.RetryAfterSeconds is int retryAfter ? $"Retry-After: {retryAfter}\r\n" : "")
+                        + (answer.Status == 429 && Device.RetryAfter is TimeSpan retryAfter ? $"Retry-After: {(int)retryAfter.TotalSeconds}\r\n" : "")
+                        + (answer.Status == 503 && Device.RetryAfterSeconds is int unavailableFor ? $"Retry-After: {unavailableFor}\r\n" : "")
                         + "Connection: close\r\n\r\n";
                     if (fault == DeviceFault.BareLineFeeds)
                     {

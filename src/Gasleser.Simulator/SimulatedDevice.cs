@@ -48,6 +48,9 @@ namespace Gasleser.Simulator
         /// <summary>How a <see cref="DeviceFault.Slow"/> device waits out <see cref="SlowDelay"/>: real time by default; a test can put it on its own clock.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
 
+        /// <summary>When set, a 429 carries this as its Retry-After header (whole seconds); none by default.</summary>
+        public TimeSpan? RetryAfter { get; set; }
+
         /// <summary>The Retry-After a <see cref="DeviceFault.Unavailable"/> device sends, in seconds; null sends none.</summary>
         public int? RetryAfterSeconds { get; set; } = 30;
 

@@ -104,6 +104,34 @@ public sealed class MachineWideSpacingTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Two_processes_asking_one_device_by_its_name_and_by_its_address_share_its_turn()
+    {
+        using var realTime = new SimulatedDevices(realTime: true);
+        using var device = new DeviceServer(new SimulatedDevice("GAS_TWO_NAMES_" + Environment.ProcessId), System.Net.IPAddress.Loopback);
+        int port = device.EndPoint.Port;
+        string slots = Path.Combine(Path.GetTempPath(), "gasleser-two-names-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(slots);
+        try
+        {
+            string[] outputs = await Task.WhenAll(
+                RunHostAsync(slots, $"Get-GasleserReading 'localhost:{port}'; Get-GasleserReading 'localhost:{port}'"),
+                RunHostAsync(slots, $"Get-GasleserReading '127.0.0.1:{port}'; Get-GasleserReading 'http://127.0.0.1:{port}/'")).WaitAsync(TimeSpan.FromSeconds(90));
+
+            Assert.All(outputs, o => Assert.DoesNotContain("error:", o));
+            var seen = device.Device.Requests;
+            Assert.Equal(new[] { 200, 200, 200, 200 }, seen.Select(r => r.Status));
+            for (int i = 1; i < seen.Count; i++)
+            {
+                Assert.True(seen[i].Arrival - seen[i - 1].Arrival >= TimeSpan.FromSeconds(10), $"gap {seen[i].Arrival - seen[i - 1].Arrival}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(slots, recursive: true);
+        }
+    }
+
     private static async Task<string> RunHostAsync(string tempDirectory, string commandLine)
     {
         string host = typeof(MachineWideSpacingTests).Assembly.GetCustomAttribute<TestHostAttribute>()!.Path;
@@ -112,6 +140,7 @@ public sealed class MachineWideSpacingTests : IDisposable
         start.ArgumentList.Add(StagedModule.Manifest);
         start.ArgumentList.Add(commandLine);
         start.Environment["TMPDIR"] = tempDirectory + "/"; // the slot files go to the user's temp folder: here, one of this test's own
+        start.Environment.Remove("XDG_RUNTIME_DIR");        // ... which is used when there is no per-user runtime folder
         using Process process = Process.Start(start)!;
         string output = await process.StandardOutput.ReadToEndAsync();
         string errors = await process.StandardError.ReadToEndAsync();

@@ -6,10 +6,10 @@ namespace Gasleser.Tests;
 /// <summary>The watch's timetable on its own: when the next poll is due, which are skipped, when it ends.</summary>
 public sealed class WatchScheduleTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Start = TimeSpan.FromHours(3); // elapsed time since some start
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(12);
 
-    private static DateTimeOffset At(double seconds) => Start + TimeSpan.FromSeconds(seconds);
+    private static TimeSpan At(double seconds) => Start + TimeSpan.FromSeconds(seconds);
 
     [Theory]
     [InlineData(-1, 0, 0)]      // the first poll is due at the start

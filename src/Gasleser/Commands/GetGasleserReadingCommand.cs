@@ -57,7 +57,6 @@ namespace Gasleser.Commands
                 }
 
                 DeviceSession session = SessionRegistry.Get(endpoint);
-                WriteVerbose($"{endpoint}: asking http://{endpoint.HostHeader}/v1/data (timeout {TimeoutSec} s).");
                 _bridge.Run(this, endpoint.ComputerName, async token =>
                 {
                     try
@@ -66,9 +65,13 @@ namespace Gasleser.Commands
                             timeout, maxAge, noWait, message => _bridge.Post(() => WriteVerbose(message)), token).ConfigureAwait(false);
                         _bridge.Post(() => WriteObject(reading));
                     }
-                    catch (GasleserException ex)
+                    catch (GasleserException ex) when (_bridge.ShouldReport(ex))
                     {
                         _bridge.Post(() => WriteError(ex.ToErrorRecord()));
+                    }
+                    catch (GasleserException)
+                    {
+                        // Said once already for this command.
                     }
                 });
             }

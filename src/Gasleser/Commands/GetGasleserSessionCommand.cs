@@ -22,7 +22,6 @@ namespace Gasleser.Commands
 
         protected override void ProcessRecord()
         {
-            DateTimeOffset now = SessionRegistry.Clock.UtcNow;
             List<DeviceSession> asked = SessionRegistry.All
                 .Where(s => s.Requests > 0 && s.Known)
                 .OrderBy(s => s.Endpoint.ComputerName, StringComparer.OrdinalIgnoreCase)
@@ -30,7 +29,7 @@ namespace Gasleser.Commands
 
             if (ComputerName == null)
             {
-                WriteSessions(asked, now);
+                WriteSessions(asked);
                 return;
             }
 
@@ -48,15 +47,15 @@ namespace Gasleser.Commands
                     continue;
                 }
 
-                WriteSessions(matches.Where(written.Add), now);
+                WriteSessions(matches.Where(written.Add));
             }
         }
 
-        private void WriteSessions(IEnumerable<DeviceSession> sessions, DateTimeOffset now)
+        private void WriteSessions(IEnumerable<DeviceSession> sessions)
         {
             foreach (DeviceSession session in sessions)
             {
-                WriteObject(GasleserSession.From(session, now));
+                WriteObject(GasleserSession.From(session));
             }
         }
 

@@ -16,6 +16,7 @@ namespace Gasleser.Commands
         private readonly BlockingCollection<Action> _actions = new BlockingCollection<Action>();
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private int _running;
+        private int _localResourceReported;
 
         public CancellationToken Token => _stop.Token;
 
@@ -85,6 +86,13 @@ namespace Gasleser.Commands
                 next();
             }
         }
+
+        /// <summary>
+        /// False for a repeat of a local resource failure: running out of sockets is this computer's problem,
+        /// said once per command, not once per device.
+        /// </summary>
+        public bool ShouldReport(GasleserException error) =>
+            !(error is GasleserLocalResourceException) || Interlocked.Exchange(ref _localResourceReported, 1) == 0;
 
         /// <summary>Ctrl+C: cancels every wait and request of this invocation.</summary>
         public void Stop() => _stop.Cancel();

@@ -100,14 +100,14 @@ namespace Gasleser.Commands
             }
 
             var schedule = new WatchSchedule(
-                SessionRegistry.Clock.UtcNow,
+                SessionRegistry.Clock.Elapsed,
                 Interval,
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
             var output = new BridgeOutput(this);
             foreach (DeviceEndpoint endpoint in _endpoints)
             {
-                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {schedule.Start.ToLocalTime():HH:mm:ss.fff}.");
+                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {SessionRegistry.Clock.WallTime(schedule.Start).ToLocalTime():HH:mm:ss.fff}.");
                 var watch = new DeviceWatch(SessionRegistry.Get(endpoint), schedule, TimeSpan.FromSeconds(TimeoutSec), output);
                 _bridge.Run(this, endpoint.ComputerName, watch.RunAsync);
             }
@@ -151,7 +151,13 @@ namespace Gasleser.Commands
                 return shown;
             }
 
-            public void Error(GasleserException error) => _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
+            public void Error(GasleserException error)
+            {
+                if (_cmdlet._bridge.ShouldReport(error))
+                {
+                    _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
+                }
+            }
 
             public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
 

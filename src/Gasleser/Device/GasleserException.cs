@@ -48,7 +48,7 @@ namespace Gasleser
         public override string ErrorId => "Gasleser.RateLimited";
         public override ErrorCategory Category => ErrorCategory.ResourceBusy;
         public override string RecommendedAction =>
-            "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: wait 10 s and try again, or use -MaxAge to accept a recent cached reading.";
+            "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: try again after the wait the message names (NextAllowed holds the time), or use -MaxAge to accept a recent cached reading.";
     }
 
     /// <summary>Gasleser.FirmwareUnsupported: 404 on /v1/data.</summary>

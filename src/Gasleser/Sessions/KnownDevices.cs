@@ -138,7 +138,11 @@ namespace Gasleser.Sessions
                 // Written to a new file of our own, then renamed over the old one: a reader never sees half a
                 // file, and a link planted at the file's name is replaced, never written through.
                 string directory = Path.GetDirectoryName(path)!;
-                Directory.CreateDirectory(directory);
+                if (SlotFolder.Prepare(directory) != null)
+                {
+                    return; // the folder is not private (another user's, writable by others): nothing is written there
+                }
+
                 string temporary = Path.Combine(directory, "known-devices." + Guid.NewGuid().ToString("N") + ".tmp");
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {

@@ -8,11 +8,14 @@ namespace Gasleser.Sessions
 {
     /// <summary>
     /// Keeps a device's spacing across processes on this machine (a scheduled task and an interactive
-    /// shell polling the same device cannot see each other's sessions). A small file per device holds
-    /// the time before which no process may start a request; it is read and written under an exclusive
-    /// file lock. Anything wrong with the file — a folder that cannot be made, a lock held too long,
-    /// content that does not parse — only costs the machine-wide part: the session still keeps its
-    /// in-process spacing, and says so through -Verbose, never as an error.
+    /// shell polling the same device cannot see each other's sessions). A small file per device endpoint
+    /// (address and port, so every name of the device meets in one file) holds the wall-clock time before
+    /// which no process may start a request; it is read and written under an exclusive file lock.
+    /// The file is a hint, never an order: a time further ahead than any process may legitimately claim
+    /// (a clock that was wrong, a planted file) is treated as corrupt and rewritten. The file lives in the
+    /// user's private <see cref="SlotFolder"/> and is never opened through a link. Anything wrong — a folder
+    /// that is not private, a link, a lock held too long — only costs the machine-wide part: the session still
+    /// keeps its in-process spacing, and says so through -Verbose, never as an error.
     /// </summary>
     internal sealed class MachineWideSlot
     {
@@ -20,18 +23,22 @@ namespace Gasleser.Sessions
 
         // After a failure the file is left alone for a while, so that a stuck lock costs one wait, not one per request.
         private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMinutes(1);
+        private readonly string _directory;
         private readonly string _path;
+        private readonly System.Diagnostics.Stopwatch _sinceFailure = new System.Diagnostics.Stopwatch();
         private bool _warned;
-        private DateTime _pausedUntil;
 
-        public MachineWideSlot(string directory, DeviceEndpoint endpoint)
+        /// <param name="directory">The private slot folder.</param>
+        /// <param name="turnKey">The endpoint actually contacted, e.g. "127.0.0.1:20001" or "[::1]:80".</param>
+        public MachineWideSlot(string directory, string turnKey)
         {
             var name = new StringBuilder("gasleser-");
-            foreach (char c in endpoint.Host + "-" + endpoint.Port.ToString(CultureInfo.InvariantCulture))
+            foreach (char c in turnKey)
             {
-                name.Append(char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_');
+                name.Append(char.IsLetterOrDigit(c) || c == '.' ? c : c == ':' ? '-' : '_');
             }
 
+            _directory = directory;
             _path = Path.Combine(directory, name.Append(".slot").ToString());
         }
 
@@ -40,15 +47,20 @@ namespace Gasleser.Sessions
         /// <summary>
         /// If another process holds the device until later than <paramref name="now"/>, returns that time.
         /// Otherwise claims the device until <paramref name="claimUntil"/> (the worst-case end of the
-        /// request about to start) and returns null. With <paramref name="onlyIfPresent"/> (a discovery
-        /// probe), a file no process made is not made either.
+        /// request about to start) and returns null. A claim more than <paramref name="longestClaim"/> ahead is
+        /// corrupt and taken over. With <paramref name="onlyIfPresent"/> (a discovery probe), a file no
+        /// process made is not made either.
         /// </summary>
-        public DateTimeOffset? TryClaim(DateTimeOffset now, DateTimeOffset claimUntil, Action<string>? verbose, bool onlyIfPresent = false)
+        public DateTimeOffset? TryClaim(DateTimeOffset now, DateTimeOffset claimUntil, TimeSpan longestClaim, Action<string>? verbose, bool onlyIfPresent = false)
         {
             DateTimeOffset? busyUntil = null;
             Update(verbose, onlyIfPresent, current =>
             {
-                if (current > now)
+                if (current > now + longestClaim)
+                {
+                    verbose?.Invoke($"The machine-wide slot file {_path} claimed the device until {current.Value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}, further ahead than any request may claim ({longestClaim.TotalSeconds:0.#} s); it is treated as corrupt and rewritten.");
+                }
+                else if (current > now)
                 {
                     busyUntil = current;
                     return null;
@@ -67,7 +79,7 @@ namespace Gasleser.Sessions
         private void Update(Action<string>? verbose, bool onlyIfPresent, Func<DateTimeOffset?, DateTimeOffset?> change)
         {
             // A sweep probes hundreds of addresses where no Gasleser lives: they get no slot file.
-            if (DateTime.UtcNow < _pausedUntil || (onlyIfPresent && !File.Exists(_path)))
+            if ((_sinceFailure.IsRunning && _sinceFailure.Elapsed < PauseAfterFailure) || (onlyIfPresent && !File.Exists(_path)))
             {
                 return;
             }
@@ -91,7 +103,7 @@ namespace Gasleser.Sessions
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
             {
-                _pausedUntil = DateTime.UtcNow + PauseAfterFailure;
+                _sinceFailure.Restart();
                 if (!_warned)
                 {
                     _warned = true;
@@ -102,18 +114,47 @@ namespace Gasleser.Sessions
 
         private FileStream OpenLocked()
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            DateTime giveUp = DateTime.UtcNow + LockPatience;
+            string? unsafeFolder = SlotFolder.Prepare(_directory);
+            if (unsafeFolder != null)
+            {
+                throw new UnsafeSlotException(unsafeFolder + ", so slot files are not kept there");
+            }
+
+            ThrowIfNotAPlainFile();
+            var patience = System.Diagnostics.Stopwatch.StartNew();
+            FileStream file;
             while (true)
             {
                 try
                 {
-                    return new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    break;
                 }
-                catch (IOException) when (DateTime.UtcNow < giveUp && File.Exists(_path))
+                catch (IOException) when (patience.Elapsed < LockPatience && File.Exists(_path))
                 {
                     Thread.Sleep(10);
                 }
+            }
+
+            // Checked again once open: a link put in its place in between is closed unwritten.
+            try
+            {
+                ThrowIfNotAPlainFile();
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+
+            return file;
+        }
+
+        private void ThrowIfNotAPlainFile()
+        {
+            if (SlotFolder.IsNotAPlainFile(_path))
+            {
+                throw new UnsafeSlotException("the slot file is a link or not a plain file, and is never opened");
             }
         }
 
@@ -133,8 +174,25 @@ namespace Gasleser.Sessions
                 return value;
             }
 
-            unreadable = text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+            unreadable = Printable(text.Length > 40 ? text.Substring(0, 40) + "…" : text);
             return null;
+        }
+
+        private static string Printable(string text)
+        {
+            var shown = new StringBuilder(text.Length);
+            foreach (char c in text)
+            {
+                shown.Append(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString());
+            }
+
+            return shown.ToString();
+        }
+
+        /// <summary>The slot file or its folder is not safe to use; the machine-wide part is off.</summary>
+        private sealed class UnsafeSlotException : IOException
+        {
+            public UnsafeSlotException(string message) : base(message) { }
         }
     }
 }

@@ -48,7 +48,7 @@ namespace Gasleser.Watching
             while (_schedule.Count == null || made < _schedule.Count.Value)
             {
                 ISessionClock clock = SessionRegistry.Clock;
-                DateTimeOffset now = clock.UtcNow;
+                TimeSpan now = clock.Elapsed;
                 long? next = _schedule.NextPoll(poll, now);
                 if (next == null)
                 {
@@ -59,20 +59,20 @@ namespace Gasleser.Watching
 
                 if (next.Value > poll + 1)
                 {
-                    _output.Warning($"{name}: skipped {next.Value - poll - 1} poll(s) due {Time(_schedule.DueTime(poll + 1))}"
-                        + (next.Value - poll > 2 ? $" to {Time(_schedule.DueTime(next.Value - 1))}" : "")
-                        + $": the previous poll ran until {Time(now)}, past their whole slot(s). The next poll is the one due {Time(_schedule.DueTime(next.Value))}.");
+                    _output.Warning($"{name}: skipped {next.Value - poll - 1} poll(s) due {Time(clock, _schedule.DueTime(poll + 1))}"
+                        + (next.Value - poll > 2 ? $" to {Time(clock, _schedule.DueTime(next.Value - 1))}" : "")
+                        + $": the previous poll ran until {Time(clock, now)}, past their whole slot(s). The next poll is the one due {Time(clock, _schedule.DueTime(next.Value))}.");
                 }
 
                 poll = next.Value;
-                DateTimeOffset due = _schedule.DueTime(poll);
+                TimeSpan due = _schedule.DueTime(poll);
                 if (due > now)
                 {
                     await clock.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
                 }
                 else if (due < now)
                 {
-                    _output.Verbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(now)}).");
+                    _output.Verbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(clock, now)}).");
                 }
 
                 made++;
@@ -88,7 +88,7 @@ namespace Gasleser.Watching
             }
         }
 
-        private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        private static string Time(ISessionClock clock, TimeSpan at) => clock.WallTime(at).ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
         private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
     }

@@ -6,7 +6,8 @@ namespace Gasleser.Watching
     /// <summary>
     /// A watch's fixed-rate timetable: poll k is due at <see cref="Start"/> + k × <see cref="Interval"/>,
     /// whatever the requests before it cost, so the cadence never drifts. Shared by every device of one
-    /// watch; each device keeps its own place in it.
+    /// watch; each device keeps its own place in it. Its times are elapsed time (<see cref="ISessionClock.Elapsed"/>),
+    /// so a host clock stepped back or forward moves no poll.
     /// </summary>
     internal sealed class WatchSchedule
     {
@@ -24,7 +25,7 @@ namespace Gasleser.Watching
         /// <summary>The shortest -Interval accepted: the device's own limit.</summary>
         public static TimeSpan MinimumInterval => DeviceSession.DeviceLimit;
 
-        public WatchSchedule(DateTimeOffset start, TimeSpan interval, int? count, TimeSpan? duration)
+        public WatchSchedule(TimeSpan start, TimeSpan interval, int? count, TimeSpan? duration)
         {
             if (interval < MinimumInterval)
             {
@@ -34,11 +35,11 @@ namespace Gasleser.Watching
             Start = start;
             Interval = interval;
             Count = count;
-            // A -Duration past the end of the calendar (say [TimeSpan]::MaxValue) is no end at all.
-            End = duration.HasValue && duration.Value < DateTimeOffset.MaxValue - start ? start + duration.Value : (DateTimeOffset?)null;
+            // A -Duration past what a TimeSpan holds (say [TimeSpan]::MaxValue) is no end at all.
+            End = duration.HasValue && duration.Value < TimeSpan.MaxValue - start ? start + duration.Value : (TimeSpan?)null;
         }
 
-        public DateTimeOffset Start { get; }
+        public TimeSpan Start { get; }
 
         public TimeSpan Interval { get; }
 
@@ -46,9 +47,9 @@ namespace Gasleser.Watching
         public int? Count { get; }
 
         /// <summary>When the watch ends (-Duration), or null for no end.</summary>
-        public DateTimeOffset? End { get; }
+        public TimeSpan? End { get; }
 
-        public DateTimeOffset DueTime(long poll) => Start + TimeSpan.FromTicks(Interval.Ticks * poll);
+        public TimeSpan DueTime(long poll) => Start + TimeSpan.FromTicks(Interval.Ticks * poll);
 
         /// <summary>
         /// The poll to make after poll <paramref name="previous"/> (−1 before the first) ended at
@@ -58,7 +59,7 @@ namespace Gasleser.Watching
         /// is the one whose slot <paramref name="now"/> is in, so a device never gets two polls in one
         /// slot and the rest keep their original due times.
         /// </summary>
-        public long? NextPoll(long previous, DateTimeOffset now)
+        public long? NextPoll(long previous, TimeSpan now)
         {
             long next = previous + 1;
             if (DueTime(next + 1) <= now)

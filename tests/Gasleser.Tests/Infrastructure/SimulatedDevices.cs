@@ -12,6 +12,7 @@ namespace Gasleser.Tests;
 internal sealed class SimulatedDevices : IDisposable
 {
     private static int _nextAddress = 1;
+    private static int _nextDeviceId = -1;
     private readonly List<DeviceServer> _servers = new();
 
     /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
@@ -49,7 +50,8 @@ internal sealed class SimulatedDevices : IDisposable
     /// <summary>The virtual clock, or null in a real-time test.</summary>
     public VirtualClock? Clock { get; }
 
-    public DateTimeOffset Now => Clock?.UtcNow ?? DateTimeOffset.UtcNow;
+    /// <summary>What the time really is: the devices' clocks, which a step of the host's wall clock does not move.</summary>
+    public DateTimeOffset Now => Clock?.TrueNow ?? DateTimeOffset.UtcNow;
 
     /// <summary>A loopback address no other test uses, so each test starts with fresh sessions.</summary>
     public static IPAddress NextLoopbackAddress()
@@ -60,7 +62,9 @@ internal sealed class SimulatedDevices : IDisposable
 
     public DeviceServer Start(DeviceFault fault = DeviceFault.None, string? deviceId = null, double initialTotal = 12345.8)
     {
-        var device = new SimulatedDevice(deviceId ?? "GAS_" + (4224559000 + _servers.Count), initialTotal, () => Now) { Fault = fault };
+        // Device ids are unique across the test run: endpoints that answer with one id share that device's turn.
+        deviceId ??= "GAS_" + (4224559000L + Interlocked.Increment(ref _nextDeviceId));
+        var device = new SimulatedDevice(deviceId, initialTotal, () => Now) { Fault = fault };
         var server = new DeviceServer(device, NextLoopbackAddress());
         _servers.Add(server);
         return server;

@@ -10,26 +10,46 @@ namespace Gasleser.Tests;
 /// It jumps only while something waits on it: a request in flight with nobody waiting (a watch of one
 /// device, say) takes no virtual time, however many real milliseconds it takes, and a scheduled event
 /// later in the day is not pulled forward into it.
+/// Two knobs, as on a real host: elapsed time (what every wait runs on) moves by <see cref="Advance"/> and
+/// auto-advance; the wall clock (<see cref="UtcNow"/>) moves with it and can also be stepped on its own
+/// (<see cref="StepWallClock"/>), as an NTP correction or a user changing the time would.
 /// </summary>
 internal sealed class VirtualClock : ISessionClock, IDisposable
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(5);
     private readonly object _lock = new();
-    private readonly List<(DateTimeOffset Due, TaskCompletionSource Done)> _waiters = new();
-    private readonly List<(DateTimeOffset Due, Action Action)> _scheduled = new();
+    private readonly List<(TimeSpan Due, TaskCompletionSource Done)> _waiters = new();
+    private readonly List<(TimeSpan Due, Action Action)> _scheduled = new();
     private readonly Stopwatch _sinceChange = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
-    private DateTimeOffset _now;
+    private readonly DateTimeOffset _start;
+    private TimeSpan _elapsed;
+    private TimeSpan _wallStep;
 
     public VirtualClock(DateTimeOffset? start = null)
     {
-        _now = start ?? new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+        _start = start ?? new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
         _ = Task.Run(PumpAsync);
     }
 
     public bool AutoAdvance { get; set; } = true;
 
-    public DateTimeOffset UtcNow { get { lock (_lock) { return _now; } } }
+    /// <summary>The host's wall clock: true time plus every step made by <see cref="StepWallClock"/>.</summary>
+    public DateTimeOffset UtcNow { get { lock (_lock) { return _start + _elapsed + _wallStep; } } }
+
+    public TimeSpan Elapsed { get { lock (_lock) { return _elapsed; } } }
+
+    /// <summary>What the time really is (the devices' clocks): untouched by wall-clock steps.</summary>
+    public DateTimeOffset TrueNow { get { lock (_lock) { return _start + _elapsed; } } }
+
+    /// <summary>Steps the wall clock alone (an hour back, a day ahead); elapsed time does not move.</summary>
+    public void StepWallClock(TimeSpan by)
+    {
+        lock (_lock)
+        {
+            _wallStep += by;
+        }
+    }
 
     /// <summary>How many waits are pending (a cmdlet waiting for its slot shows here).</summary>
     public int Waiters { get { lock (_lock) { return _waiters.Count; } } }
@@ -44,7 +64,7 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _waiters.Add((_now + delay, done));
+            _waiters.Add((_elapsed + delay, done));
             _sinceChange.Restart();
         }
 
@@ -70,7 +90,7 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
     {
         lock (_lock)
         {
-            _scheduled.Add((_now + after, action));
+            _scheduled.Add((_elapsed + after, action));
             _sinceChange.Restart();
         }
     }
@@ -79,7 +99,7 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
     {
         lock (_lock)
         {
-            _now += by;
+            _elapsed += by;
         }
 
         Release();
@@ -102,10 +122,10 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
                     continue;
                 }
 
-                DateTimeOffset next = _waiters.Select(w => w.Due).Concat(_scheduled.Select(s => s.Due)).Min();
-                if (next > _now)
+                TimeSpan next = _waiters.Select(w => w.Due).Concat(_scheduled.Select(s => s.Due)).Min();
+                if (next > _elapsed)
                 {
-                    _now = next;
+                    _elapsed = next;
                 }
 
                 _sinceChange.Restart();
@@ -120,16 +140,16 @@ internal sealed class VirtualClock : ISessionClock, IDisposable
         List<Action> actions;
         lock (_lock)
         {
-            actions = _scheduled.Where(s => s.Due <= _now).OrderBy(s => s.Due).Select(s => s.Action).ToList();
-            _scheduled.RemoveAll(s => s.Due <= _now);
+            actions = _scheduled.Where(s => s.Due <= _elapsed).OrderBy(s => s.Due).Select(s => s.Action).ToList();
+            _scheduled.RemoveAll(s => s.Due <= _elapsed);
         }
 
         actions.ForEach(action => action());
         List<TaskCompletionSource> due;
         lock (_lock)
         {
-            due = _waiters.Where(w => w.Due <= _now).Select(w => w.Done).ToList();
-            _waiters.RemoveAll(w => w.Due <= _now);
+            due = _waiters.Where(w => w.Due <= _elapsed).Select(w => w.Done).ToList();
+            _waiters.RemoveAll(w => w.Due <= _elapsed);
         }
 
         foreach (TaskCompletionSource done in due)

@@ -1,0 +1,176 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace Gasleser.Sessions
+{
+    /// <summary>
+    /// The private folder that holds the slot files, and the checks that keep it private. Slot files are
+    /// written by every process of this user, so the folder must be one nobody else can write to: another
+    /// local user who could plant a file there could hold the user's devices forever, and one who could plant
+    /// a symbolic link could make the module overwrite a file of the user's. On Unix the folder is
+    /// <c>$XDG_RUNTIME_DIR/gasleser</c> (a per-user, per-boot folder) or else <c>gasleser-&lt;uid&gt;</c> under
+    /// the temp folder, made with mode 0700 and checked before every use: a real folder (not a link), owned by
+    /// this user, writable by nobody else. A slot file that is a link is never opened. On Windows the folder
+    /// lives in the per-user %TEMP% and the same no-link rule holds.
+    /// </summary>
+    internal static class SlotFolder
+    {
+        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <summary>Where the slot files of this user go by default.</summary>
+        public static string DefaultPath()
+        {
+            if (IsWindows)
+            {
+                return Path.Combine(Path.GetTempPath(), "Gasleser");
+            }
+
+            string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            if (!string.IsNullOrEmpty(runtime) && Path.IsPathRooted(runtime))
+            {
+                return Path.Combine(runtime, "gasleser");
+            }
+
+            string user;
+            try
+            {
+                user = Unix.GetEUid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                user = Environment.UserName;
+            }
+
+            return Path.Combine(Path.GetTempPath(), "gasleser-" + user);
+        }
+
+        /// <summary>
+        /// Makes the folder when it is missing (mode 0700 on Unix) and checks that it is safe to use.
+        /// Returns null when it is, otherwise why not (for the -Verbose note).
+        /// </summary>
+        public static string? Prepare(string folder)
+        {
+            if (IsWindows)
+            {
+                Directory.CreateDirectory(folder);
+                return (File.GetAttributes(folder) & FileAttributes.ReparsePoint) != 0 ? $"the folder {folder} is a link" : null;
+            }
+
+            try
+            {
+                if (!Unix.TryLStat(folder, out Unix.Status status))
+                {
+                    Unix.MkDir(folder, PrivateFolderMode);
+                    if (!Unix.TryLStat(folder, out status))
+                    {
+                        return $"the folder {folder} could not be made";
+                    }
+                }
+
+                if (status.IsLink || !status.IsDirectory)
+                {
+                    return $"{folder} is not a real folder (a link or a file)";
+                }
+
+                if (status.Owner != Unix.GetEUid())
+                {
+                    return $"the folder {folder} belongs to another user";
+                }
+
+                if ((status.Permissions & WritableByOthers) != 0)
+                {
+                    return $"the folder {folder} can be written by other users";
+                }
+
+                return null;
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                return "this platform gives no way to check who owns the folder " + folder;
+            }
+        }
+
+        /// <summary>
+        /// True when something other than a plain file sits at <paramref name="path"/>: a symbolic link (or
+        /// another reparse point), a folder, a pipe. Looked at without following links.
+        /// </summary>
+        public static bool IsNotAPlainFile(string path)
+        {
+            if (IsWindows)
+            {
+                try
+                {
+                    return (File.GetAttributes(path) & (FileAttributes.ReparsePoint | FileAttributes.Directory)) != 0;
+                }
+                catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+                {
+                    return false;
+                }
+            }
+
+            return Unix.TryLStat(path, out Unix.Status status) && (status.IsLink || !status.IsRegularFile);
+        }
+
+        private const int PrivateFolderMode = 0x1C0; // 0700
+        private const int WritableByOthers = 0x12;   // 0022: group or others may write
+
+        /// <summary>
+        /// lstat, mkdir and geteuid through the .NET runtime's own native shim (libSystem.Native, loaded in
+        /// every .NET process on Unix): its FileStatus record starts with the same four 32-bit fields —
+        /// flags, st_mode, st_uid, st_gid — on every platform and version, unlike libc's struct stat.
+        /// </summary>
+        private static class Unix
+        {
+            private const string Shim = "libSystem.Native";
+            private const int TypeMask = 0xF000, Directory = 0x4000, RegularFile = 0x8000, SymbolicLink = 0xA000;
+
+            public readonly struct Status
+            {
+                public Status(int mode, uint owner)
+                {
+                    Mode = mode;
+                    Owner = owner;
+                }
+
+                public int Mode { get; }
+
+                public uint Owner { get; }
+
+                public int Permissions => Mode & 0xFFF;
+
+                public bool IsLink => (Mode & TypeMask) == SymbolicLink;
+
+                public bool IsDirectory => (Mode & TypeMask) == Directory;
+
+                public bool IsRegularFile => (Mode & TypeMask) == RegularFile;
+            }
+
+            public static bool TryLStat(string path, out Status status)
+            {
+                var record = new byte[512]; // larger than FileStatus on any runtime
+                if (SystemNative_LStat(path, record) != 0)
+                {
+                    status = default;
+                    return false;
+                }
+
+                status = new Status(BitConverter.ToInt32(record, 4), BitConverter.ToUInt32(record, 8));
+                return true;
+            }
+
+            public static void MkDir(string path, int mode) => SystemNative_MkDir(path, mode);
+
+            public static uint GetEUid() => SystemNative_GetEUid();
+
+            [DllImport(Shim)]
+            private static extern int SystemNative_LStat(string path, [Out] byte[] output);
+
+            [DllImport(Shim)]
+            private static extern int SystemNative_MkDir(string path, int mode);
+
+            [DllImport(Shim)]
+            private static extern uint SystemNative_GetEUid();
+        }
+    }
+}
