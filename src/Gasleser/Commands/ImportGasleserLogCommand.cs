@@ -61,7 +61,7 @@ namespace Gasleser.Commands
                                        || ex is DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
                 WriteError(new GasleserLogFileException(
-                    $"No log file matches '{Printable.Excerpt(pattern, 200)}': {ex.Message}", pattern, ErrorCategory.ObjectNotFound,
+                    $"No log file matches '{DeviceText.Printable(pattern, 200)}': {ex.Message}", pattern, ErrorCategory.ObjectNotFound,
                     "Check the path; wildcards such as gas-*.csv are allowed.").ToErrorRecord());
                 return Array.Empty<string>();
             }

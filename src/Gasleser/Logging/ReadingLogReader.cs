@@ -79,7 +79,7 @@ namespace Gasleser.Logging
                                        || ex is ArgumentException || ex is CsvFormatException)
             {
                 throw new GasleserLogFileException(
-                    $"The log '{path}' cannot be read: {Printable.Excerpt(ex.Message, 300)}", path,
+                    $"The log '{path}' cannot be read: {DeviceText.Printable(ex.Message, 300)}", path,
                     ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.ReadError,
                     "Check the path, and that you may read the file; a row longer than 64 KB is no reading.");
             }
@@ -119,7 +119,7 @@ namespace Gasleser.Logging
             }
 
             throw new GasleserLogFileException(
-                $"'{path}' is not a log of Gasleser readings: its header '{Printable.Excerpt(string.Join(",", names), 120)}' has no DeviceId, Timestamp and TotalConsumption columns.",
+                $"'{path}' is not a log of Gasleser readings: its header '{DeviceText.Printable(string.Join(",", names), 120)}' has no DeviceId, Timestamp and TotalConsumption columns.",
                 path, ErrorCategory.InvalidData,
                 "Give a log written by Export-GasleserLog, or by Export-Csv of Gasleser readings.");
         }

@@ -291,7 +291,7 @@ namespace Gasleser.Logging
             }
 
             throw new GasleserLogFileException(
-                $"'{path}' is not a log of Gasleser readings: its header is '{Printable.Excerpt(header, 120)}'; nothing was written.",
+                $"'{path}' is not a log of Gasleser readings: its header is '{DeviceText.Printable(header, 120)}'; nothing was written.",
                 path, ErrorCategory.InvalidData,
                 "Give a new file, or a log started by Export-GasleserLog or by Export-Csv of Gasleser readings (columns " + string.Join(",", ReadingRow.Columns) + ").");
         }

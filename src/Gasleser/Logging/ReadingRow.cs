@@ -97,7 +97,7 @@ namespace Gasleser.Logging
         /// <summary>A reading that came as an object (piped, or read from a row) checked against the plausibility rules; its time put in this computer's offset.</summary>
         public static GasleserReading CheckPlausible(GasleserReading reading, DateTimeOffset hostNow)
         {
-            string who = $"The reading of '{Printable.Escape(reading.DeviceId)}'";
+            string who = $"The reading of '{DeviceText.Printable(reading.DeviceId, 255)}'";
             if (ReadingPlausibility.CheckTime(reading.Timestamp, hostNow) is string timeProblem)
             {
                 throw new GasleserInvalidReadingException($"{who} is not a real measurement: its Timestamp {timeProblem}.", reading.ComputerName);
@@ -299,7 +299,7 @@ namespace Gasleser.Logging
         // Ids and addresses come from a file or a pipeline: text to show, never control characters.
         private static void CheckId(string name, string value)
         {
-            if (value.Length > 255 || Printable.HasUnsafeCharacters(value))
+            if (value.Length > 255 || !DeviceText.IsPrintable(value))
             {
                 throw new GasleserInvalidReadingException($"The row's {name} '{Excerpt(value)}' holds control characters or is too long for one.");
             }
@@ -362,6 +362,6 @@ namespace Gasleser.Logging
             return t > 0 && (s.IndexOf('+', t) > 0 || s.IndexOf('-', t) > 0);
         }
 
-        private static string Excerpt(object value) => Printable.Excerpt(Text(value) ?? "", 60);
+        private static string Excerpt(object value) => DeviceText.Printable(Text(value) ?? "", 60);
     }
 }
