@@ -40,7 +40,7 @@ AfterAll {
 }
 
 Describe 'A fresh pwsh process' {
-    It 'imports the staged module by path with its five cmdlets, views and help' {
+    It 'imports the staged module by path with its seven cmdlets, views and help' {
         $result = Invoke-Pwsh -Command @'
 $m = Get-Module Gasleser
 "version=$($m.Version)"
@@ -52,7 +52,7 @@ $m = Get-Module Gasleser
         $result.ExitCode | Should -Be 0
         $result.Error | Should -BeNullOrEmpty
         $result.Output | Should -Match 'version=\d+\.\d+\.\d+'
-        $result.Output | Should -Match 'cmdlets=.*Find-Gasleser.*Get-GasleserReading.*Get-GasleserSession.*Measure-GasleserUsage.*Watch-GasleserReading'
+        $result.Output | Should -Match 'cmdlets=Export-GasleserLog,Find-Gasleser,Get-GasleserReading,Get-GasleserSession,Import-GasleserLog,Measure-GasleserUsage,Watch-GasleserReading'
         $result.Output | Should -Match 'views=1'
         $result.Output | Should -Match 'help=True'
     }
@@ -264,6 +264,8 @@ Describe 'Help in a real shell' {
         @{ Name = 'Find-Gasleser' }
         @{ Name = 'Measure-GasleserUsage' }
         @{ Name = 'Get-GasleserSession' }
+        @{ Name = 'Export-GasleserLog' }
+        @{ Name = 'Import-GasleserLog' }
     ) {
         $help = Get-Help $Name -Full
         $declared = (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }
