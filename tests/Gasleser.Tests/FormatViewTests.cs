@@ -107,21 +107,9 @@ public sealed class FormatViewTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void The_list_view_shows_every_property_with_units_in_the_labels()
     {
-        // Format-List and Get-FormatData are not in the engine package the tests host, and Out-Default picks
-        // the table (the first view for the type). So the shipped list view's XML is registered, unchanged but
-        // for its selector, for a test-only type name, which Out-Default then renders with it.
-        XElement view = ShippedViews().Single(v => (string?)v.Element("Name") == "Gasleser.GasleserReading.List");
-        view.Element("ViewSelectedBy")!.Element("TypeName")!.Value = "Gasleser.Tests.ListOnly";
-        string file = Path.Combine(Path.GetTempPath(), $"gasleser-listonly-{Environment.ProcessId}.format.ps1xml");
-        new XDocument(new XElement("Configuration", new XElement("ViewDefinitions", view))).Save(file);
-        InitialSessionState state = InitialSessionState.CreateDefault2();
-        state.Formats.Add(new SessionStateFormatEntry(file));
-        _shell = new ModuleShell(_host, state);
-        File.Delete(file); // read when the runspace opened
         DeviceServer device = _devices.Start(deviceId: "GAS_2329790123", initialTotal: 12345.8);
 
-        string text = Render(_shell,
-            $"$r = Get-GasleserReading {device.Address}; $r.PSObject.TypeNames.Insert(0, 'Gasleser.Tests.ListOnly'); $r | Out-Default");
+        string text = Render(Shell, $"Get-GasleserReading {device.Address} | Format-List | Out-Default");
 
         string[] labels = text.Split('\n').Where(l => l.Contains(" : ")).Select(l => l.Split(" : ")[0].Trim()).ToArray();
         Assert.Equal(
