@@ -75,6 +75,29 @@ public sealed class ComputerNameCompletionTests : IDisposable
     }
 
     [Fact]
+    public void A_known_devices_file_that_is_a_link_or_a_pipe_is_not_read()
+    {
+        Directory.CreateDirectory(_folder);
+        string file = SessionRegistry.KnownDevicesFile!;
+        string elsewhere = Path.Combine(_folder, "elsewhere.txt");
+        File.WriteAllText(elsewhere, "192.168.2.132\tGAS_1\t1764000000\n");
+        File.CreateSymbolicLink(file, elsewhere);
+        Assert.Empty(CompleteWithToolTips("Get-GasleserReading 192.168."));
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // Opening a named pipe for reading would wait for a writer: completion must never hang on one.
+            File.Delete(file);
+            using (Process mkfifo = Process.Start("mkfifo", file)!)
+            {
+                mkfifo.WaitForExit();
+            }
+
+            Assert.Empty(CompleteWithToolTips("Get-GasleserReading 192.168."));
+        }
+    }
+
+    [Fact]
     public void Subnet_offers_this_machines_own_subnets_with_the_interface_in_the_tooltip()
     {
         var interfaces = new[]

@@ -54,7 +54,7 @@ namespace Gasleser.Sessions
             try
             {
                 var file = new FileInfo(path);
-                if (!file.Exists || file.Length > MaxFileBytes || (file.Attributes & FileAttributes.ReparsePoint) != 0)
+                if (!file.Exists || SlotFolder.IsNotAPlainFile(path) || file.Length > MaxFileBytes)
                 {
                     return Array.Empty<Entry>();
                 }

@@ -93,7 +93,8 @@ namespace Gasleser.Sessions
 
         /// <summary>
         /// True when something other than a plain file sits at <paramref name="path"/>: a symbolic link (or
-        /// another reparse point), a folder, a pipe. Looked at without following links.
+        /// another reparse point), a folder, a pipe. Looked at without following links; where that cannot be
+        /// done, true. False when nothing is there.
         /// </summary>
         public static bool IsNotAPlainFile(string path)
         {
@@ -109,7 +110,14 @@ namespace Gasleser.Sessions
                 }
             }
 
-            return Unix.TryLStat(path, out Unix.Status status) && (status.IsLink || !status.IsRegularFile);
+            try
+            {
+                return Unix.TryLStat(path, out Unix.Status status) && (status.IsLink || !status.IsRegularFile);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                return true; // no way to look without following a link: treat it as one
+            }
         }
 
         private const int PrivateFolderMode = 0x1C0; // 0700
