@@ -1,6 +1,6 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
+using Gasleser.Logging;
 
 namespace Gasleser.Commands
 {
@@ -21,21 +21,20 @@ namespace Gasleser.Commands
         internal static double Parse(string text)
         {
             string trimmed = text.Trim();
-            int commas = Count(trimmed, ','), points = Count(trimmed, '.');
-            if (commas + points > 1)
+            if (Count(trimmed, ',') + Count(trimmed, '.') > 1)
             {
                 throw new ArgumentTransformationMetadataException(DeviceText.Printable(
                     $"'{text}' can be read more than one way (is ',' or '.' the decimal mark?). Write the number with one decimal mark and no thousands separator, e.g. 1234.5 or 1234,5.", int.MaxValue));
             }
 
-            if (!double.TryParse(trimmed.Replace(',', '.'), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-                    CultureInfo.InvariantCulture, out double number)
-                || double.IsNaN(number) || double.IsInfinity(number))
+            // The same rule as a logged row's numbers (one place for "a decimal point or a decimal comma").
+            double? number = ReadingRow.ParseTotal(trimmed);
+            if (number == null || double.IsNaN(number.Value))
             {
                 throw new ArgumentTransformationMetadataException(DeviceText.Printable($"'{text}' is not a number. Write it like 11.2 or 11,2.", int.MaxValue));
             }
 
-            return number;
+            return number.Value;
         }
 
         private static int Count(string s, char c)
