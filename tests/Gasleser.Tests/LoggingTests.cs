@@ -94,6 +94,20 @@ public sealed class LoggingTests : IDisposable
     }
 
     [Fact]
+    public void A_log_with_the_readings_columns_in_another_separator_is_refused_naming_both_separators_with_nothing_written()
+    {
+        string semicolons = File("semicolons.csv");
+        string text = ExportCsvHeader.Replace("\",\"", "\" ; \"") + "\n";
+        System.IO.File.WriteAllText(semicolons, text);
+
+        ShellResult result = _shell.Run(Readings + "New-Reading 1 | Export-GasleserLog $a", new Dictionary<string, object?> { ["a"] = semicolons });
+
+        Assert.Equal(text, System.IO.File.ReadAllText(semicolons));
+        ErrorRecord_is(result, "Gasleser.LogFileError", semicolons);
+        Assert.Contains("separates its columns with ';', this command with ','", result.Errors[0].Exception.Message);
+    }
+
+    [Fact]
     public void A_last_line_left_half_written_is_not_glued_to_and_reads_back_as_one_invalid_row_naming_file_and_line()
     {
         string log = File("torn.csv");
