@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Text;
+using CsvHelper;
 
 namespace Gasleser.Logging
 {
@@ -25,7 +27,12 @@ namespace Gasleser.Logging
 
         public static LogFormat Invariant { get; } = new LogFormat(",", NumberFormatInfo.InvariantInfo);
 
-        public static LogFormat ForCulture(CultureInfo culture) => new LogFormat(culture.TextInfo.ListSeparator, culture.NumberFormat);
+        /// <summary>The culture's list separator (its first character, as Export-Csv -UseCulture takes it) and decimal mark.</summary>
+        public static LogFormat ForCulture(CultureInfo culture)
+        {
+            string separator = culture.TextInfo.ListSeparator;
+            return new LogFormat(separator.Length > 0 ? separator.Substring(0, 1) : ",", culture.NumberFormat);
+        }
 
         public string Delimiter { get; }
 
@@ -50,58 +57,24 @@ namespace Gasleser.Logging
         /// <summary>A reading's time as the log writes it (also in messages about rows).</summary>
         public static string Time(DateTimeOffset time) => time.ToLocalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-        /// <summary>The fields of one header line split at <paramref name="delimiter"/>, quotes removed.</summary>
-        public static List<string> SplitHeader(string line, string delimiter)
-        {
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            bool quoted = false;
-            for (int i = 0; i < line.Length; i++)
-            {
-                char c = line[i];
-                if (quoted)
-                {
-                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        quoted = false;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                    }
-                }
-                else if (c == '"')
-                {
-                    quoted = true;
-                }
-                else if (string.CompareOrdinal(line, i, delimiter, 0, delimiter.Length) == 0)
-                {
-                    fields.Add(field.ToString().Trim());
-                    field.Clear();
-                    i += delimiter.Length - 1;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-
-            fields.Add(field.ToString().Trim());
-            return fields;
-        }
-
         /// <summary>The delimiters a log's header may use: Export-Csv's default, -UseCulture's in common cultures, tab.</summary>
         public static readonly string[] KnownDelimiters = { ",", ";", "\t", "|" };
 
         /// <summary>True when the header line names exactly the log's columns, in order, split at <paramref name="delimiter"/>.</summary>
         public static bool IsLogHeader(string line, string delimiter)
         {
-            List<string> fields = SplitHeader(line, delimiter);
+            IReadOnlyList<string> fields;
+            try
+            {
+                var options = new CsvReaderOptions { Separator = delimiter[0], TrimWhitespace = true };
+                using CsvReader header = CsvReader.Create(new StringReader(line), options, leaveOpen: false);
+                fields = header.Headers;
+            }
+            catch (CsvFormatException)
+            {
+                return false;
+            }
+
             if (fields.Count != ReadingRow.Columns.Length)
             {
                 return false;
