@@ -20,23 +20,17 @@ public sealed class FindExplainsItselfTests : IDisposable
     private readonly CapturingHost _host = new(columns: 200);
     private readonly ModuleShell _shell;
     private readonly MdnsResponder _responder;
-    private readonly IPEndPoint _savedTarget = MdnsBrowser.DefaultTarget;
-    private readonly TimeSpan _savedWindow = MdnsBrowser.DefaultWindow;
 
     public FindExplainsItselfTests()
     {
         _subnet = new LoopbackSubnet(_devices);
         _shell = new ModuleShell(_host);
         // Every browse in these tests goes to a responder on loopback, never to the multicast group.
-        _responder = new MdnsResponder(IPAddress.Parse(_subnet.Prefix + "253"));
-        MdnsBrowser.DefaultTarget = _responder.EndPoint;
-        MdnsBrowser.DefaultWindow = TimeSpan.FromMilliseconds(300);
+        _responder = MdnsResponder.ForEveryBrowse(IPAddress.Parse(_subnet.Prefix + "253"));
     }
 
     public void Dispose()
     {
-        MdnsBrowser.DefaultTarget = _savedTarget;
-        MdnsBrowser.DefaultWindow = _savedWindow;
         _responder.Dispose();
         _shell.Dispose();
         _subnet.Dispose();

@@ -116,12 +116,29 @@ internal sealed class MdnsResponder : IDisposable
     private readonly List<MdnsAnnouncement> _announced = new();
     private int _queries;
 
+    private readonly (IPEndPoint Target, TimeSpan Window)? _browserBefore;
+
     public MdnsResponder(IPAddress address)
     {
         _udp = new UdpClient(new IPEndPoint(address, 0));
         EndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
         _ = Task.Run(ServeAsync);
     }
+
+    private MdnsResponder(IPAddress address, TimeSpan window)
+        : this(address)
+    {
+        _browserBefore = (MdnsBrowser.DefaultTarget, MdnsBrowser.DefaultWindow);
+        MdnsBrowser.DefaultTarget = EndPoint;
+        MdnsBrowser.DefaultWindow = window;
+    }
+
+    /// <summary>
+    /// A responder every browse of the module goes to (never the multicast group), collecting answers for
+    /// <paramref name="window"/> (300 ms by default); disposing it points the browser back where it was.
+    /// </summary>
+    public static MdnsResponder ForEveryBrowse(IPAddress address, TimeSpan? window = null) =>
+        new MdnsResponder(address, window ?? TimeSpan.FromMilliseconds(300));
 
     public IPEndPoint EndPoint { get; }
 
@@ -238,5 +255,10 @@ internal sealed class MdnsResponder : IDisposable
     {
         _stop.Cancel();
         _udp.Dispose();
+        if (_browserBefore is var (target, window))
+        {
+            MdnsBrowser.DefaultTarget = target;
+            MdnsBrowser.DefaultWindow = window;
+        }
     }
 }
