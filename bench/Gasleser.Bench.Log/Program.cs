@@ -9,6 +9,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Text;
+using Gasleser.Bench;
 using Gasleser.Bench.Log;
 
 string moduleDir = typeof(ModuleDirectoryAttribute).Assembly.GetCustomAttribute<ModuleDirectoryAttribute>()!.Path;
@@ -86,38 +87,18 @@ static void WriteYear(string path)
 
 void Read(Runspace runspace, string script, string log)
 {
-    GC.Collect();
-    GC.WaitForPendingFinalizers();
-    GC.Collect();
-    long before = GC.GetTotalMemory(true);
-    long peak = before;
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(() =>
-    {
-        while (!sampling.IsCancellationRequested)
-        {
-            long now = GC.GetTotalMemory(false);
-            if (now > Interlocked.Read(ref peak))
-            {
-                Interlocked.Exchange(ref peak, now);
-            }
-
-            Thread.Sleep(5);
-        }
-    });
-
+    using var heap = new HeapPeak();
     var watch = Stopwatch.StartNew();
     Collection<PSObject> output = Invoke(runspace, script, new() { ["log"] = log });
     watch.Stop();
-    sampling.Cancel();
-    sampler.Wait();
+    double peakMiB = heap.StopMiB();
     int count = (int)output[0].Properties["Count"].Value;
     if (count != Minutes)
     {
         throw new InvalidOperationException($"{script}: {count} readings, {Minutes} expected");
     }
 
-    Console.WriteLine($"{script,-82} {watch.Elapsed.TotalSeconds,8:N2} {Minutes / watch.Elapsed.TotalSeconds,10:N0} {(peak - before) / 1048576.0,6:N1} MiB");
+    Console.WriteLine($"{script,-82} {watch.Elapsed.TotalSeconds,8:N2} {Minutes / watch.Elapsed.TotalSeconds,10:N0} {peakMiB,6:N1} MiB");
 }
 
 static Runspace Open(string manifest)

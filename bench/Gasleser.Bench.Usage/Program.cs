@@ -7,6 +7,7 @@ using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Runtime.Loader;
 using Gasleser;
+using Gasleser.Bench;
 using Gasleser.Bench.Usage;
 
 string moduleDir = typeof(ModuleDirectoryAttribute).Assembly.GetCustomAttribute<ModuleDirectoryAttribute>()!.Path;
@@ -14,7 +15,8 @@ AssemblyLoadContext.Default.Resolving += (context, name) =>
     name.Name == "Gasleser" ? context.LoadFromAssemblyPath(Path.Combine(moduleDir, "Gasleser.dll")) : null;
 
 const int Minutes = 365 * 24 * 60;
-var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
+// The year that ended at the start of today (UTC+1): readings more than a day ahead of this computer's clock are refused.
+var start = new DateTimeOffset(DateTime.SpecifyKind(DateTime.UtcNow.Date.AddDays(-365), DateTimeKind.Unspecified), TimeSpan.FromHours(1));
 var german = CultureInfo.GetCultureInfo("de-DE");
 
 // Lazy sources: the readings are made as the pipeline asks for them, so what stays in memory is what the
@@ -71,32 +73,12 @@ Console.WriteLine("the input is made lazily, so a command that kept every readin
 
 void Run(string label, string script, Func<object> source)
 {
-    GC.Collect();
-    GC.WaitForPendingFinalizers();
-    GC.Collect();
-    long before = GC.GetTotalMemory(true);
-    long peak = before;
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(() =>
-    {
-        while (!sampling.IsCancellationRequested)
-        {
-            long now = GC.GetTotalMemory(false);
-            if (now > peak)
-            {
-                Interlocked.Exchange(ref peak, now);
-            }
-
-            Thread.Sleep(5);
-        }
-    });
-
+    using var heap = new HeapPeak();
     var watch = Stopwatch.StartNew();
     int output = Invoke(runspace, script, source());
     watch.Stop();
-    sampling.Cancel();
-    sampler.Wait();
-    Console.WriteLine($"{label,-28} {script.Replace(" -TimeZone Europe/Berlin", ""),-56} {watch.Elapsed.TotalSeconds,8:N2} {Minutes / watch.Elapsed.TotalSeconds,12:N0} {output,5} {(peak - before) / 1048576.0,7:N1} MiB");
+    double peakMiB = heap.StopMiB();
+    Console.WriteLine($"{label,-28} {script.Replace(" -TimeZone Europe/Berlin", ""),-56} {watch.Elapsed.TotalSeconds,8:N2} {Minutes / watch.Elapsed.TotalSeconds,12:N0} {output,5} {peakMiB,7:N1} MiB");
 }
 
 static int Invoke(Runspace runspace, string script, object? readings)
