@@ -77,8 +77,8 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task Header_values_in_messages_show_control_characters_escaped()
     {
-        await using var redirect = new RawAnswerServer("HTTP/1.1 302 Found\r\nLocation: /\u001b]0;PWNED\u0007x\r\nContent-Length: 0\r\n\r\n");
-        await using var encoded = new RawAnswerServer("HTTP/1.1 200 OK\r\nContent-Encoding: x\u001b[2Jy\r\nContent-Length: 2\r\n\r\n{}");
+        await using var redirect = RawAnswer("HTTP/1.1 302 Found\r\nLocation: /\u001b]0;PWNED\u0007x\r\nContent-Length: 0\r\n\r\n");
+        await using var encoded = RawAnswer("HTTP/1.1 200 OK\r\nContent-Encoding: x\u001b[2Jy\r\nContent-Length: 2\r\n\r\n{}");
 
         ShellResult result = _shell.Run($"Get-GasleserReading {redirect.Address}, {encoded.Address}");
 
@@ -194,7 +194,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task A_refused_connection_is_Unreachable_at_the_connection()
     {
-        await using var closed = new RawAnswerServer("");
+        await using var closed = RawAnswer("");
         string address = closed.Address;
         await closed.DisposeAsync();
 
@@ -207,7 +207,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task A_complete_answer_followed_by_a_reset_is_a_reading()
     {
-        await using var server = new RawAnswerServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + Json, reset: true);
+        await using var server = RawAnswer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + Json, reset: true);
 
         ShellResult result = _shell.Run($"Get-GasleserReading {server.Address}");
 
@@ -265,7 +265,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task Bare_line_feeds_on_a_connection_kept_open_are_a_reading_at_once_not_a_Timeout()
     {
-        await using var server = new RawAnswerServer($"HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: {Json.Length}\n\n{Json}", hold: true);
+        await using var server = RawAnswer($"HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: {Json.Length}\n\n{Json}", hold: true);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
         ShellResult result = _shell.Run($"Get-GasleserReading {server.Address} -TimeoutSec 3");
@@ -278,7 +278,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task Conflicting_Content_Length_headers_are_refused()
     {
-        await using var server = new RawAnswerServer($"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", hold: true);
+        await using var server = RawAnswer($"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", hold: true);
 
         ErrorRecord error = Assert.Single(_shell.Run($"Get-GasleserReading {server.Address}").Errors);
 
@@ -472,72 +472,20 @@ public sealed class ErrorTests : IDisposable
     private const string Json = """{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":12345.8,"current_flow_rate":0.0}""";
 
     /// <summary>A loopback server that answers every connection with fixed text, then closes, resets or holds the connection.</summary>
-    private sealed class RawAnswerServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public RawAnswerServer(string answer, bool reset = false, bool hold = false)
+    private static RawDeviceServer RawAnswer(string answer, bool reset = false, bool hold = false) =>
+        new RawDeviceServer(async (client, stream, token) =>
         {
-            _listener = new TcpListener(SimulatedDevices.NextLoopbackAddress(), 0);
-            _listener.Start();
-            Address = ((IPEndPoint)_listener.LocalEndpoint).ToString();
-            _loop = Task.Run(async () =>
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), token);
+            if (hold)
             {
-                while (!_stop.IsCancellationRequested)
-                {
-                    Socket client;
-                    try
-                    {
-                        client = await _listener.AcceptSocketAsync(_stop.Token);
-                    }
-                    catch (Exception)
-                    {
-                        return;
-                    }
-
-                    _ = Task.Run(async () =>
-                    {
-                        using (client)
-                        {
-                            try
-                            {
-                                var stream = new NetworkStream(client);
-                                _ = await stream.ReadAsync(new byte[4096], _stop.Token);
-                                await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), _stop.Token);
-                                if (hold)
-                                {
-                                    await Task.Delay(Timeout.Infinite, _stop.Token);
-                                }
-
-                                await Task.Delay(50, _stop.Token);
-                                client.LingerState = new LingerOption(true, 0);
-                                if (!reset)
-                                {
-                                    client.Shutdown(SocketShutdown.Both);
-                                }
-                            }
-                            catch (Exception)
-                            {
-                                // The module hung up, or the test is over.
-                            }
-                        }
-                    });
-                }
-            });
-        }
-
-        public string Address { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-            {
-                _stop.Cancel();
-                _listener.Stop();
-                await _loop;
+                await Task.Delay(Timeout.Infinite, token);
             }
-        }
-    }
+
+            await Task.Delay(50, token);
+            client.LingerState = new LingerOption(true, 0);
+            if (!reset)
+            {
+                client.Shutdown(SocketShutdown.Both);
+            }
+        });
 }

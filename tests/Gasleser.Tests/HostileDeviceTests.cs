@@ -56,7 +56,7 @@ public sealed class HostileDeviceTests : IDisposable
     [MemberData(nameof(Cases))]
     public async Task A_hostile_answer_ends_in_a_clean_error_within_the_timeout(string behaviour, string errorId, string messagePart)
     {
-        await using var server = new HostileServer(behaviour);
+        await using var server = HostileServer.Start(behaviour);
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();
 
@@ -79,8 +79,8 @@ public sealed class HostileDeviceTests : IDisposable
     [Fact]
     public async Task Bytes_past_the_declared_length_are_ignored_and_a_chunked_answer_is_read()
     {
-        await using var extra = new HostileServer("content-length-then-garbage");
-        await using var chunked = new HostileServer("chunked-ok");
+        await using var extra = HostileServer.Start("content-length-then-garbage");
+        await using var chunked = HostileServer.Start("chunked-ok");
 
         ShellResult result = _shell.Run($"Get-GasleserReading {extra.Address}, {chunked.Address}");
 
@@ -90,7 +90,7 @@ public sealed class HostileDeviceTests : IDisposable
     }
 
     /// <summary>A one-connection-at-a-time server that answers every request with one kind of misbehaviour.</summary>
-    private sealed class HostileServer : IAsyncDisposable
+    private static class HostileServer
     {
         // Made once, before any measurement, so that the server's own allocations do not count.
         private static readonly byte[] Megabyte = Encoding.ASCII.GetBytes(new string('x', 1024 * 1024));
@@ -102,69 +102,17 @@ public sealed class HostileDeviceTests : IDisposable
             // An explicit static constructor: the buffers are made at the first construction, not lazily mid-measurement.
         }
 
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private readonly string _behaviour;
-        private int _connections;
+        /// <summary>A server on a loopback address of its own that misbehaves as <paramref name="behaviour"/> says.</summary>
+        public static RawDeviceServer Start(string behaviour) =>
+            new RawDeviceServer((client, stream, token) => BehaveAsync(behaviour, client, stream, token));
 
-        public HostileServer(string behaviour)
-        {
-            _behaviour = behaviour;
-            _listener = new TcpListener(SimulatedDevices.NextLoopbackAddress(), 0);
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
-        }
-
-        public string Address => ((IPEndPoint)_listener.LocalEndpoint).ToString();
-
-        public int Connections => Volatile.Read(ref _connections);
-
-        private async Task LoopAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket client;
-                try
-                {
-                    client = await _listener.AcceptSocketAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-
-                Interlocked.Increment(ref _connections);
-                _ = Task.Run(() => ServeAsync(client));
-            }
-        }
-
-        private async Task ServeAsync(Socket client)
-        {
-            CancellationToken token = _stop.Token;
-            using (client)
-            {
-                try
-                {
-                    var stream = new NetworkStream(client);
-                    var request = new byte[4096];
-                    _ = await stream.ReadAsync(request, token); // one read holds the whole small request
-                    await BehaveAsync(client, stream, token);
-                }
-                catch (Exception)
-                {
-                    // The module hung up on us, as it should.
-                }
-            }
-        }
-
-        private async Task BehaveAsync(Socket client, NetworkStream stream, CancellationToken token)
+        private static async Task BehaveAsync(string behaviour, Socket client, NetworkStream stream, CancellationToken token)
         {
             async Task Send(string text) => await stream.WriteAsync(Encoding.UTF8.GetBytes(text), token);
             async Task Hold() => await Task.Delay(Timeout.Infinite, token);
             string head200 = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
 
-            switch (_behaviour)
+            switch (behaviour)
             {
                 case "trickle":
                     foreach (char c in head200 + $"Content-Length: {Json.Length}\r\n\r\n" + Json)
@@ -253,15 +201,8 @@ public sealed class HostileDeviceTests : IDisposable
                     await Hold();
                     break;
                 default:
-                    throw new ArgumentException(_behaviour);
+                    throw new ArgumentException(behaviour);
             }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            await _loop;
         }
     }
 }
