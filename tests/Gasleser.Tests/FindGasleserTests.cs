@@ -310,6 +310,22 @@ public sealed class FindGasleserTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_asks_as_many_addresses_at_once_as_ThrottleLimit_allows_not_fewer()
+    {
+        // 100 hosts that never answer: with -ThrottleLimit 100 all are asked within the first probe timeout,
+        // so a sweep of silent addresses takes about one timeout, not one per batch.
+        List<DeviceServer> silent = Enumerable.Range(100, 100).Select(host => _subnet.Start(host, DeviceFault.Hang)).ToList();
+
+        using PowerShell ps = _shell.Create($"Find-Gasleser -Subnet {_subnet.Prefix}100-{_subnet.Prefix}199 -Port {_subnet.Port} -Method Sweep -ThrottleLimit 100 -TimeoutMilliseconds 20000");
+        IAsyncResult running = ps.BeginInvoke();
+        bool allAsked = SpinWait.SpinUntil(() => silent.All(d => d.Device.Requests.Count > 0), TimeSpan.FromSeconds(10));
+        int asked = silent.Count(d => d.Device.Requests.Count > 0);
+        ps.Stop();
+
+        Assert.True(allAsked, $"{asked} of 100 silent addresses were asked while the first probes were still waiting");
+    }
+
+    [Fact]
     public void CtrlC_stops_a_sweep_of_hanging_hosts_within_half_a_second()
     {
         DeviceServer hang = _subnet.Start(90, DeviceFault.Hang);

@@ -439,33 +439,29 @@ namespace Gasleser.Sessions
                     return FromSession();
                 }
 
-                await ExchangeSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Not bounded by the process's exchange slots: Find-Gasleser bounds its probes itself (-ThrottleLimit,
+                // 256 by default), and a sweep's probes mostly wait out silent addresses; queued behind 64 slots a
+                // /24 would take four probe timeouts instead of one.
+
+                // Another process on this machine holds the device: a probe does not wait for it, and
+                // reports the device Busy (with what this session knows of it) rather than not at all.
+                DateTimeOffset now = Clock.UtcNow;
+                DateTimeOffset? busyUntil = turn.MachineWide?.TryClaim(now, now + timeout + Spacing, LongestClaim, verbose: null, onlyIfPresent: true);
+                if (busyUntil != null)
+                {
+                    return new ProbeResult(GasleserDeviceStatus.Busy, LastReading?.AsCached(), null) { NextAllowed = busyUntil };
+                }
+
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
-                    // Another process on this machine holds the device: a probe does not wait for it, and
-                    // reports the device Busy (with what this session knows of it) rather than not at all.
-                    DateTimeOffset now = Clock.UtcNow;
-                    DateTimeOffset? busyUntil = turn.MachineWide?.TryClaim(now, now + timeout + Spacing, LongestClaim, verbose: null, onlyIfPresent: true);
-                    if (busyUntil != null)
-                    {
-                        return new ProbeResult(GasleserDeviceStatus.Busy, LastReading?.AsCached(), null) { NextAllowed = busyUntil };
-                    }
-
-                    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-                    try
-                    {
-                        GasleserReading reading = await ExchangeAsync(turn, timeout, verbose: null, probe: true, cancellationToken).ConfigureAwait(false);
-                        return new ProbeResult(GasleserDeviceStatus.Online, reading, stopwatch.Elapsed);
-                    }
-                    catch (DeviceBusyException busy)
-                    {
-                        RecordComeBackLater(turn, busy.RetryAfter, counts429: true, verbose: null);
-                        return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
-                    }
+                    GasleserReading reading = await ExchangeAsync(turn, timeout, verbose: null, probe: true, cancellationToken).ConfigureAwait(false);
+                    return new ProbeResult(GasleserDeviceStatus.Online, reading, stopwatch.Elapsed);
                 }
-                finally
+                catch (DeviceBusyException busy)
                 {
-                    ExchangeSlots.Release();
+                    RecordComeBackLater(turn, busy.RetryAfter, counts429: true, verbose: null);
+                    return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
                 }
             }
             finally
