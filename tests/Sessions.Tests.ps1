@@ -14,8 +14,8 @@ BeforeAll {
     # This file's own slot folder, in this process and the ones it starts; the module makes it private.
     # (Not in TestDrive: Pester empties that after each Describe.)
     $script:Slots = Join-Path ([IO.Path]::GetTempPath()) ('gasleser-sessions-tests-' + [guid]::NewGuid().ToString('n'))
-    $script:UseSlots = "[Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = '$Slots'`n"
-    [Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = $Slots
+    $script:UseSlots = "[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '$Slots')`n"
+    [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', $Slots)
 }
 
 AfterAll {

@@ -14,8 +14,8 @@ BeforeAll {
         "127.0.0.1:$Base", "127.0.0.1:$($Base + 1)", "127.0.0.1:$($Base + 2)", "127.0.0.1:$($Base + 3)", "127.0.0.1:$($Base + 4)")
     # This file's own folder for slot files and the known-devices file, in this process and the ones it starts.
     $script:Slots = Join-Path $TestDrive 'slots'
-    $script:UseSlots = "[Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = '$Slots'`n"
-    [Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = $Slots
+    $script:UseSlots = "[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '$Slots')`n"
+    [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', $Slots)
 }
 
 AfterAll {

@@ -6,6 +6,7 @@ using Gasleser.Discovery;
 using Gasleser.Sessions;
 using Gasleser.Simulator;
 using Xunit;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -21,7 +22,7 @@ public sealed class ComputerNameCompletionTests : IDisposable
     public ComputerNameCompletionTests()
     {
         SessionRegistry.Clear();
-        SessionRegistry.MachineWideDirectory = _folder;
+        ProcessWide.PrivateFolder = _folder;
         KnownDevices.ForgetWrites();
     }
 
@@ -29,7 +30,7 @@ public sealed class ComputerNameCompletionTests : IDisposable
     {
         _shell.Dispose();
         _devices.Dispose();
-        SessionRegistry.MachineWideDirectory = SimulatedDevices.SlotDirectory;
+        ProcessWide.PrivateFolder = SimulatedDevices.SlotDirectory;
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
@@ -58,7 +59,7 @@ public sealed class ComputerNameCompletionTests : IDisposable
     public void The_known_devices_file_is_read_as_untrusted_bounded_checked_and_never_fatal()
     {
         Directory.CreateDirectory(_folder);
-        string file = SessionRegistry.KnownDevicesFile!;
+        string file = KnownDevices.FilePath!;
         File.WriteAllText(file, string.Join("\n",
             "192.168.2.132\tGAS_1\t1764000000",
             "evil;Remove-Item\tGAS_2\t1764000000",
@@ -78,7 +79,7 @@ public sealed class ComputerNameCompletionTests : IDisposable
     public void A_known_devices_file_that_is_a_link_or_a_pipe_is_not_read()
     {
         Directory.CreateDirectory(_folder);
-        string file = SessionRegistry.KnownDevicesFile!;
+        string file = KnownDevices.FilePath!;
         string elsewhere = Path.Combine(_folder, "elsewhere.txt");
         File.WriteAllText(elsewhere, "192.168.2.132\tGAS_1\t1764000000\n");
         File.CreateSymbolicLink(file, elsewhere);
@@ -132,7 +133,7 @@ public sealed class ComputerNameCompletionTests : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(host);
         start.ArgumentList.Add(StagedModule.Manifest);
-        start.ArgumentList.Add($"[Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = '{_folder}'; " + commandLine);
+        start.ArgumentList.Add($"[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{_folder}'); " + commandLine);
         using Process process = Process.Start(start)!;
         string output = await process.StandardOutput.ReadToEndAsync();
         string errors = await process.StandardError.ReadToEndAsync();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Gasleser.Simulator;
 using Xunit;
+using Gasleser.Readings;
 
 namespace Gasleser.Tests;
 
@@ -27,7 +28,7 @@ public sealed class ErrorTests : IDisposable
     private static readonly DateTimeOffset HostNow = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
     private static GasleserInvalidResponseException ParseFails(string body) =>
-        Assert.Throws<GasleserInvalidResponseException>(() => ReadingParser.Parse(Encoding.UTF8.GetBytes(body), Encoding.UTF8.GetByteCount(body), "192.168.2.132", HostNow));
+        Assert.Throws<GasleserInvalidResponseException>(() => DeviceJsonParser.Parse(Encoding.UTF8.GetBytes(body), Encoding.UTF8.GetByteCount(body), "192.168.2.132", HostNow));
 
     private static void AssertPrintable(string text) =>
         Assert.True(DeviceText.IsPrintable(text), $"control or format characters in: {DeviceText.Printable(text, 500)}");

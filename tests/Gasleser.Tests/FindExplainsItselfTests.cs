@@ -151,7 +151,7 @@ public sealed class FindExplainsItselfTests : IDisposable
         DeviceServer device = subnet.Start(1, deviceId: "GAS_4224559401");
         string slots = SimulatedDevices.SlotDirectory;
         Task<string> watch = RunHostAsync(
-            $"[Gasleser.Sessions.SessionRegistry]::MachineWideDirectory = '{slots}'; Watch-GasleserReading {device.Address} -Count 2");
+            $"[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{slots}'); Watch-GasleserReading {device.Address} -Count 2");
         var waited = Stopwatch.StartNew();
         while (device.Device.Requests.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
         {

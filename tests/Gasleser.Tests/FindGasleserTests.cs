@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Gasleser.Discovery;
 using Gasleser.Simulator;
 using Xunit;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -330,7 +331,7 @@ public sealed class FindGasleserTests : IDisposable
     {
         DeviceServer hang = _subnet.Start(90, DeviceFault.Hang);
         _responder.Announce(new MdnsAnnouncement("GAS_1", hang.EndPoint.Address, hang.EndPoint.Port));
-        MdnsBrowser.DefaultWindow = TimeSpan.FromSeconds(60);
+        ProcessWide.MdnsWindow = TimeSpan.FromSeconds(60);
 
         using PowerShell ps = _shell.Create($"Find-Gasleser -Subnet {_subnet.Cidr} -Port {_subnet.Port} -TimeoutMilliseconds 60000");
         IAsyncResult running = ps.BeginInvoke();

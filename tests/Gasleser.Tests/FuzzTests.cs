@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsCheck;
 using Xunit;
+using Gasleser.Readings;
 
 namespace Gasleser.Tests;
 
@@ -86,9 +87,9 @@ public sealed class FuzzTests
     {
         try
         {
-            GasleserReading reading = ReadingParser.Parse(body, body.Length, "192.168.2.132", HostNow);
+            GasleserReading reading = DeviceJsonParser.Parse(body, body.Length, "192.168.2.132", HostNow);
             Assert.False(string.IsNullOrWhiteSpace(reading.DeviceId));
-            Assert.True(DeviceText.IsPrintable(reading.DeviceId) && reading.DeviceId.Length <= ReadingParser.MaxDeviceIdLength);
+            Assert.True(DeviceText.IsPrintable(reading.DeviceId) && reading.DeviceId.Length <= DeviceJsonParser.MaxDeviceIdLength);
             Assert.Null(ReadingPlausibility.CheckTotal(reading.TotalConsumption));
             Assert.Null(ReadingPlausibility.CheckTime(reading.Timestamp, HostNow));
             Assert.True(reading.CurrentFlowRate is null || double.IsFinite(reading.CurrentFlowRate.Value));

@@ -5,6 +5,7 @@ using Gasleser.Commands;
 using System.Management.Automation;
 using Gasleser.Logging;
 using Xunit;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -261,10 +262,10 @@ public sealed class LoggingTests : IDisposable
     {
         string log = File("held.csv");
         _shell.Run(Readings + "New-Reading 0 | Export-GasleserLog $log", new Dictionary<string, object?> { ["log"] = log });
-        int keep = ReadingLogWriter.MaxPendingRows;
-        TimeSpan patience = ExportGasleserLogCommand.HeldFilePatience;
-        ReadingLogWriter.MaxPendingRows = 2;
-        ExportGasleserLogCommand.HeldFilePatience = TimeSpan.FromSeconds(1);
+        int keep = ProcessWide.LogMaxPendingRows;
+        TimeSpan patience = ProcessWide.LogHeldFilePatience;
+        ProcessWide.LogMaxPendingRows = 2;
+        ProcessWide.LogHeldFilePatience = TimeSpan.FromSeconds(1);
         try
         {
             using var held = new FileStream(log, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
@@ -277,8 +278,8 @@ public sealed class LoggingTests : IDisposable
         }
         finally
         {
-            ReadingLogWriter.MaxPendingRows = keep;
-            ExportGasleserLogCommand.HeldFilePatience = patience;
+            ProcessWide.LogMaxPendingRows = keep;
+            ProcessWide.LogHeldFilePatience = patience;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Xunit;
+using Gasleser.Readings;
 
 namespace Gasleser.Tests;
 
@@ -9,7 +10,7 @@ public sealed class ReadingParserTests
     private static GasleserReading Parse(string json)
     {
         byte[] body = Encoding.UTF8.GetBytes(json);
-        return ReadingParser.Parse(body, body.Length, "192.168.2.132");
+        return DeviceJsonParser.Parse(body, body.Length, "192.168.2.132");
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class ReadingParserTests
         byte[] body = Encoding.UTF8.GetBytes("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":1}""");
         body[15] = 0xBB; // inside "GAS_1"
 
-        var error = Assert.Throws<GasleserInvalidResponseException>(() => ReadingParser.Parse(body, body.Length, "192.168.2.132"));
+        var error = Assert.Throws<GasleserInvalidResponseException>(() => DeviceJsonParser.Parse(body, body.Length, "192.168.2.132"));
         Assert.Contains("not UTF-8", error.Message);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Gasleser.Sessions;
 using Gasleser.Simulator;
 using Xunit;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -114,11 +115,11 @@ public sealed class SlotFileTests : IDisposable
 
         string folder = NewFolder();
 
-        Assert.Null(SlotFolder.Prepare(folder));
+        Assert.Null(PrivateFolder.Prepare(folder));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
 
         File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
-        Assert.Contains("can be written by other users", SlotFolder.Prepare(folder));
+        Assert.Contains("can be written by other users", PrivateFolder.Prepare(folder));
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class SlotFileTests : IDisposable
         Chown("nobody", folder);
         Chown("nobody", planted);
         var notes = new List<string>();
-        var slot = new MachineWideSlot(folder, "127.0.0.9:80");
+        var slot = new ClaimFile(folder, "127.0.0.9:80");
 
         DateTimeOffset? busy = slot.TryClaim(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(15), DeviceSession.LongestClaim, notes.Add);
         slot.Release(DateTimeOffset.UtcNow.AddSeconds(10), notes.Add);
@@ -149,9 +150,9 @@ public sealed class SlotFileTests : IDisposable
         try
         {
             Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", "/run/user/1000");
-            Assert.Equal("/run/user/1000/gasleser", SlotFolder.DefaultPath());
+            Assert.Equal("/run/user/1000/gasleser", PrivateFolder.DefaultPath());
             Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", null);
-            Assert.Equal(Path.Combine(Path.GetTempPath(), "gasleser-" + Uid()), SlotFolder.DefaultPath());
+            Assert.Equal(Path.Combine(Path.GetTempPath(), "gasleser-" + Uid()), PrivateFolder.DefaultPath());
         }
         finally
         {

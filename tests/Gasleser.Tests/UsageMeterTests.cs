@@ -2,6 +2,7 @@ using System.Globalization;
 using Gasleser.Logging;
 using Gasleser.Usage;
 using Xunit;
+using Gasleser.Readings;
 
 namespace Gasleser.Tests;
 
@@ -251,7 +252,7 @@ public sealed class UsageMeterTests
     {
         var calendar = new PeriodCalendar(UsagePeriod.Day, Berlin);
 
-        long? ticks = ReadingRow.ParseTimestamp(text, Berlin, CultureInfo.GetCultureInfo(culture));
+        long? ticks = RowParser.ParseTimestamp(text, Berlin, CultureInfo.GetCultureInfo(culture));
 
         var expected = DateTimeOffset.Parse("2026-11-25T14:05:39Z", CultureInfo.InvariantCulture);
         Assert.NotNull(ticks);
@@ -264,7 +265,7 @@ public sealed class UsageMeterTests
         var calendar = new PeriodCalendar(UsagePeriod.Day, Berlin);
         foreach (string culture in new[] { "", "en-US", "de-DE" })
         {
-            long? ticks = ReadingRow.ParseTimestamp("05.11.2026 15:05:39 +01:00", Berlin, CultureInfo.GetCultureInfo(culture));
+            long? ticks = RowParser.ParseTimestamp("05.11.2026 15:05:39 +01:00", Berlin, CultureInfo.GetCultureInfo(culture));
             Assert.Equal(DateTimeOffset.Parse("2026-11-05T15:05:39+01:00").UtcTicks, ticks);
         }
     }
@@ -276,7 +277,7 @@ public sealed class UsageMeterTests
     [InlineData("2026-02-30T10:00:00Z")]
     public void Unreadable_timestamps_are_refused(string text)
     {
-        Assert.Null(ReadingRow.ParseTimestamp(text, Berlin, CultureInfo.InvariantCulture));
+        Assert.Null(RowParser.ParseTimestamp(text, Berlin, CultureInfo.InvariantCulture));
     }
 
     [Theory]
@@ -287,7 +288,7 @@ public sealed class UsageMeterTests
     [InlineData("12345", 12345.0)]
     public void Totals_are_read_with_a_decimal_point_or_comma(string text, double expected)
     {
-        Assert.Equal(expected, ReadingRow.ParseTotal(text)!.Value, 9);
+        Assert.Equal(expected, DecimalText.Parse(text)!.Value, 9);
     }
 
     [Theory]
@@ -297,7 +298,7 @@ public sealed class UsageMeterTests
     [InlineData("")]
     public void Ambiguous_or_unreadable_totals_are_refused(string text)
     {
-        Assert.Null(ReadingRow.ParseTotal(text));
+        Assert.Null(DecimalText.Parse(text));
     }
 
     [Fact]

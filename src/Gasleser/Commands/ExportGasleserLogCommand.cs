@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using Gasleser.Logging;
+using Gasleser.Hosting;
 
 namespace Gasleser.Commands
 {
@@ -14,9 +15,6 @@ namespace Gasleser.Commands
     [OutputType(typeof(GasleserReading))]
     public sealed class ExportGasleserLogCommand : PSCmdlet, IDisposable
     {
-        /// <summary>How long the end of the command waits for a log another program holds. Internal for tests.</summary>
-        internal static TimeSpan HeldFilePatience = TimeSpan.FromSeconds(30);
-
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private ReadingLogWriter? _writer;
         private bool _pattern;
@@ -81,7 +79,7 @@ namespace Gasleser.Commands
             ReportFailures();
             if (held != null)
             {
-                WriteWarning($"The log '{path}' cannot be written now: {held}. Readings are kept in order and written as soon as it can be written again (up to {ReadingLogWriter.MaxPendingRows} readings).");
+                WriteWarning($"The log '{path}' cannot be written now: {held}. Readings are kept in order and written as soon as it can be written again (up to {ProcessWide.LogMaxPendingRows} readings).");
             }
 
             if (PassThru)
@@ -95,7 +93,7 @@ namespace Gasleser.Commands
             GasleserLogFileException? lost;
             try
             {
-                lost = _writer!.Complete(HeldFilePatience, _stop.Token);
+                lost = _writer!.Complete(ProcessWide.LogHeldFilePatience, _stop.Token);
             }
             catch (OperationCanceledException)
             {

@@ -94,7 +94,7 @@ namespace Gasleser.Commands
             UsageReading reading;
             try
             {
-                reading = ReadingInput.Read(InputObject, _calendar!.Zone, CultureInfo.CurrentCulture, DateTimeOffset.UtcNow);
+                reading = UsageInput.Read(InputObject, _calendar!.Zone, CultureInfo.CurrentCulture, DateTimeOffset.UtcNow);
             }
             catch (GasleserInvalidReadingException ex)
             {

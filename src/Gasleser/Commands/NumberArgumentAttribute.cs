@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using Gasleser.Logging;
+using Gasleser.Readings;
 
 namespace Gasleser.Commands
 {
@@ -28,7 +29,7 @@ namespace Gasleser.Commands
             }
 
             // The same rule as a logged row's numbers (one place for "a decimal point or a decimal comma").
-            double? number = ReadingRow.ParseTotal(trimmed);
+            double? number = DecimalText.Parse(trimmed);
             if (number == null || double.IsNaN(number.Value))
             {
                 throw new ArgumentTransformationMetadataException(DeviceText.Printable($"'{text}' is not a number. Write it like 11.2 or 11,2.", int.MaxValue));

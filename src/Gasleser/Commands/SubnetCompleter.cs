@@ -10,7 +10,7 @@ using Gasleser.Discovery;
 namespace Gasleser.Commands
 {
     /// <summary>Tab completion for Find-Gasleser -Subnet: this machine's own subnets (what Find sweeps by default).</summary>
-    public sealed class SubnetCompleter : IArgumentCompleter
+    internal sealed class SubnetCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName,

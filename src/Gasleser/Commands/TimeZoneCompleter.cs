@@ -12,7 +12,7 @@ namespace Gasleser.Commands
     /// Tab completion for Measure-GasleserUsage -TimeZone: IANA ids (Europe/Berlin) and Windows ids
     /// (W. Europe Standard Time) that start with the word typed, or contain it after a '/' (Berlin → Europe/Berlin).
     /// </summary>
-    public sealed class TimeZoneCompleter : IArgumentCompleter
+    internal sealed class TimeZoneCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName,

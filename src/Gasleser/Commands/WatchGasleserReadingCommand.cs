@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using Gasleser.Sessions;
 using Gasleser.Watching;
+using Gasleser.Hosting;
 
 namespace Gasleser.Commands
 {
@@ -100,14 +101,14 @@ namespace Gasleser.Commands
             }
 
             var schedule = new WatchSchedule(
-                SessionRegistry.Clock.Elapsed,
+                ProcessWide.Clock.Elapsed,
                 Interval,
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
             var output = new BridgeOutput(this);
             foreach (DeviceEndpoint endpoint in _endpoints)
             {
-                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {SessionRegistry.Clock.WallTime(schedule.Start).ToLocalTime():HH:mm:ss.fff}.");
+                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {ProcessWide.Clock.WallTime(schedule.Start).ToLocalTime():HH:mm:ss.fff}.");
                 var watch = new DeviceWatch(SessionRegistry.Get(endpoint), schedule, TimeSpan.FromSeconds(TimeoutSec), output);
                 _bridge.Run(this, endpoint.ComputerName, watch.RunAsync);
             }

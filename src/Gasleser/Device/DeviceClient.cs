@@ -18,7 +18,7 @@ namespace Gasleser
     /// no proxy is consulted, redirects are not followed, the body is capped, and one timeout covers
     /// name resolution, connect, headers and body.
     /// </summary>
-    public static class DeviceClient
+    internal static class DeviceClient
     {
         /// <summary>A device answers with a few hundred bytes of JSON; anything past this is refused.</summary>
         public const int MaxBodyBytes = 64 * 1024;

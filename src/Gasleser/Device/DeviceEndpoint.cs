@@ -10,7 +10,7 @@ namespace Gasleser
     /// A device's HTTP endpoint: host and port, parsed from what the user typed and normalised,
     /// so that "192.168.2.132", "http://192.168.2.132/" and "192.168.2.132:80" share one session.
     /// </summary>
-    public sealed class DeviceEndpoint : IEquatable<DeviceEndpoint>
+    internal sealed class DeviceEndpoint : IEquatable<DeviceEndpoint>
     {
         public const int DefaultPort = 80;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using Gasleser.Readings;
 
 namespace Gasleser
 {
@@ -61,7 +62,7 @@ namespace Gasleser
             switch (_status)
             {
                 case 200:
-                    return ReadingParser.Parse(_body!, _bodyLength, _computerName);
+                    return DeviceJsonParser.Parse(_body!, _bodyLength, _computerName);
                 case 404:
                     throw new GasleserFirmwareUnsupportedException(
                         $"{_computerName} answered 404 Not Found on /v1/data: its firmware is older than 1.0.21.", _computerName);
@@ -89,7 +90,7 @@ namespace Gasleser
                     throw new GasleserUnreachableException($"{_computerName} closed the connection without answering.", _computerName);
                 }
 
-                throw Invalid("the answer ended inside its headers: " + ReadingParser.Excerpt(_buffer, _length));
+                throw Invalid("the answer ended inside its headers: " + DeviceJsonParser.Excerpt(_buffer, _length));
             }
 
             if (_status != 200)
@@ -196,7 +197,7 @@ namespace Gasleser
             if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
                 || status[1].Length != 3 || !int.TryParse(status[1], NumberStyles.None, CultureInfo.InvariantCulture, out _status))
             {
-                throw Invalid("it did not answer in HTTP: " + ReadingParser.Excerpt(_buffer, _length));
+                throw Invalid("it did not answer in HTTP: " + DeviceJsonParser.Excerpt(_buffer, _length));
             }
 
             _reason = status.Length > 2 ? DeviceText.Printable(status[2].Trim(), 60) : "";

@@ -12,7 +12,7 @@ namespace Gasleser.Discovery
     /// address (192.168.2.132) or a range (192.168.2.10-192.168.2.60). In a CIDR block of IPv4 with
     /// room for hosts (/30 and larger) the network and broadcast addresses are not probed.
     /// </summary>
-    public sealed class AddressRange
+    internal sealed class AddressRange
     {
         /// <summary>What the user may write, for error messages.</summary>
         public const string AcceptedForms =

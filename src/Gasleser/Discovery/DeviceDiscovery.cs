@@ -7,11 +7,12 @@ using System.Numerics;
 using System.Threading;
 using System.Threading.Tasks;
 using Gasleser.Sessions;
+using Gasleser.Hosting;
 
 namespace Gasleser.Discovery
 {
     /// <summary>What one Find-Gasleser run does.</summary>
-    public sealed class DiscoveryOptions
+    internal sealed class DiscoveryOptions
     {
         /// <summary>The ranges to sweep; empty for no sweep.</summary>
         public IReadOnlyList<AddressRange> Ranges { get; set; } = Array.Empty<AddressRange>();
@@ -27,9 +28,9 @@ namespace Gasleser.Discovery
         /// <summary>At most this many probes at once.</summary>
         public int ThrottleLimit { get; set; } = 256;
 
-        public IPEndPoint MdnsTarget { get; set; } = MdnsBrowser.DefaultTarget;
+        public IPEndPoint MdnsTarget { get; set; } = ProcessWide.MdnsTarget;
 
-        public TimeSpan MdnsWindow { get; set; } = MdnsBrowser.DefaultWindow;
+        public TimeSpan MdnsWindow { get; set; } = ProcessWide.MdnsWindow;
     }
 
     /// <summary>
@@ -38,7 +39,7 @@ namespace Gasleser.Discovery
     /// devices sharing an id at different addresses are all reported, see <see cref="DuplicateIds"/>).
     /// Everything it reports goes through the callbacks, from background threads.
     /// </summary>
-    public sealed class DeviceDiscovery
+    internal sealed class DeviceDiscovery
     {
         private readonly DiscoveryOptions _options;
         private readonly object _lock = new object();

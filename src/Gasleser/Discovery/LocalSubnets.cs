@@ -9,7 +9,7 @@ using System.Net.Sockets;
 namespace Gasleser.Discovery
 {
     /// <summary>What the default-subnet logic needs to know of one network interface.</summary>
-    public sealed class InterfaceInfo
+    internal sealed class InterfaceInfo
     {
         public InterfaceInfo(string name, bool isUp, bool isLoopback, IReadOnlyList<(IPAddress Address, int PrefixLength)> addresses)
         {
@@ -30,7 +30,7 @@ namespace Gasleser.Discovery
     /// The choice is a pure function over interface data (<see cref="FromInterfaces"/>) so it is tested
     /// on made-up interfaces, never by sending packets.
     /// </summary>
-    public static class LocalSubnets
+    internal static class LocalSubnets
     {
         /// <summary>A subnet wider than this is narrowed to the /24 around the machine's own address.</summary>
         public const int NarrowedPrefix = 24;

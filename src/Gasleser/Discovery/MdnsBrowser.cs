@@ -11,7 +11,7 @@ using DnsClient.Protocol;
 namespace Gasleser.Discovery
 {
     /// <summary>A service instance an mDNS browse resolved: where the device says it listens.</summary>
-    public sealed class MdnsService
+    internal sealed class MdnsService
     {
         public MdnsService(string instanceName, string hostName, int port, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> text)
         {
@@ -45,20 +45,9 @@ namespace Gasleser.Discovery
     /// answer it by unicast to the asking socket, so the browse needs no bind to port 5353 (which a
     /// system responder such as Avahi or Bonjour usually holds) and hears only answers to itself.
     /// </summary>
-    public sealed class MdnsBrowser
+    internal sealed class MdnsBrowser
     {
         public const string ServiceType = "_gasleser._tcp.local";
-
-        public static readonly IPEndPoint MulticastGroup = new IPEndPoint(IPAddress.Parse("224.0.0.251"), 5353);
-
-        /// <summary>
-        /// Where Find-Gasleser sends its question: the mDNS group unless a test or simulation installs a
-        /// responder's address (a loopback one), so that tests never multicast onto a real network.
-        /// </summary>
-        public static IPEndPoint DefaultTarget { get; set; } = MulticastGroup;
-
-        /// <summary>How long Find-Gasleser listens for answers.</summary>
-        public static TimeSpan DefaultWindow { get; set; } = TimeSpan.FromSeconds(1.5);
 
         private readonly IPEndPoint _target;
         private readonly TimeSpan _window;

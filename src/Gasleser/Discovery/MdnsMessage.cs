@@ -14,7 +14,7 @@ namespace Gasleser.Discovery
     /// record types. DnsClient keeps its message writer internal, so the one message this module sends,
     /// a single PTR question with no compression, is written here: a 12-byte header and one question.
     /// </summary>
-    public static class MdnsMessage
+    internal static class MdnsMessage
     {
         /// <summary>The "unicast response" bit of an mDNS question's class (RFC 6762 section 5.4).</summary>
         public const ushort UnicastResponseBit = 0x8000;
@@ -159,7 +159,7 @@ namespace Gasleser.Discovery
     }
 
     /// <summary>One parsed DNS message: its id, whether it is a response, its questions and its records.</summary>
-    public sealed class MdnsAnswer
+    internal sealed class MdnsAnswer
     {
         public MdnsAnswer(ushort id, bool isResponse, IReadOnlyList<(string Name, ResourceRecordType Type)> questions, IReadOnlyList<DnsResourceRecord> records)
         {

@@ -10,7 +10,7 @@ namespace Gasleser.Discovery
     /// in space that is a local network by definition. A typo such as 8.8.8.0/8 must not turn into a
     /// scan of someone else's network.
     /// </summary>
-    public static class ScanPolicy
+    internal static class ScanPolicy
     {
         public const int MaxAddresses = 4096;
 

@@ -15,6 +15,13 @@ namespace Gasleser.Logging
     /// </summary>
     internal sealed class LogFormat
     {
+        /// <summary>The columns of a log, in the order of <see cref="GasleserReading"/>'s properties (Export-Csv's order too).</summary>
+        public static readonly string[] Columns =
+        {
+            "ComputerName", "DeviceId", "Timestamp", "TotalConsumption", "CurrentFlowRate", "ConsumptionDelta",
+            "AverageFlowRate", "PulseCount", "SignalStrength", "Rssi", "FromCache",
+        };
+
         private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
 
         private readonly NumberFormatInfo _numbers;
@@ -36,7 +43,7 @@ namespace Gasleser.Logging
 
         public string Delimiter { get; }
 
-        public string Header => Join(ReadingRow.Columns);
+        public string Header => Join(LogFormat.Columns);
 
         /// <summary>One row, without the line end.</summary>
         public string Row(GasleserReading reading) => Join(new[]
@@ -75,14 +82,14 @@ namespace Gasleser.Logging
                 return false;
             }
 
-            if (fields.Count != ReadingRow.Columns.Length)
+            if (fields.Count != LogFormat.Columns.Length)
             {
                 return false;
             }
 
             for (int i = 0; i < fields.Count; i++)
             {
-                if (!string.Equals(fields[i], ReadingRow.Columns[i], StringComparison.OrdinalIgnoreCase))
+                if (!string.Equals(fields[i], LogFormat.Columns[i], StringComparison.OrdinalIgnoreCase))
                 {
                     return false;
                 }

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using System.Threading;
 using CsvHelper;
+using Gasleser.Readings;
 
 namespace Gasleser.Logging
 {
@@ -13,7 +14,7 @@ namespace Gasleser.Logging
     /// Reads a log back, one reading at a time in constant memory: any file Export-GasleserLog wrote, or
     /// Export-Csv of readings in any culture (with or without its "#TYPE" line; the separator , ; tab or |
     /// is found from the file). Columns are found by name; values are read by the one rule set of
-    /// <see cref="ReadingRow"/>. A row that is no reading is an InvalidReading naming the file and the line,
+    /// <see cref="RowParser"/>. A row that is no reading is an InvalidReading naming the file and the line,
     /// and the rest of the file is read. CSV parsing is CsvHelper's; no reading's value holds a line break,
     /// so a line end always ends a row: a line left half-written by a crash spoils only itself.
     /// </summary>
@@ -67,7 +68,7 @@ namespace Gasleser.Logging
 
                     try
                     {
-                        reading(ReadingRow.Read(Field, zone, culture, hostNow));
+                        reading(RowParser.Read(Field, zone, culture, hostNow));
                     }
                     catch (GasleserInvalidReadingException ex)
                     {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using Gasleser.Hosting;
 
 namespace Gasleser.Logging
 {
@@ -14,20 +15,11 @@ namespace Gasleser.Logging
     /// loses at most the row being written, and any number of writers never interleave or overwrite.
     ///
     /// A file another program holds (Excel locks an open CSV) does not lose rows: they wait here, in order,
-    /// up to <see cref="MaxPendingRows"/>, and are written by a background retry or the next Append once
+    /// up to <see cref="ProcessWide.LogMaxPendingRows"/>, and are written by a background retry or the next Append once
     /// the file can be written again. One instance per Export-GasleserLog invocation.
     /// </summary>
     internal sealed class ReadingLogWriter : IDisposable
     {
-        /// <summary>Rows kept while their file is held; later ones are counted as lost. Internal for tests.</summary>
-        internal static int MaxPendingRows = 10_000;
-
-        /// <summary>How long a writer tries to get a file that another writer of ours holds for one row.</summary>
-        internal static TimeSpan ContentionWait = TimeSpan.FromSeconds(2);
-
-        /// <summary>How often waiting rows are tried again while their file is held.</summary>
-        internal static TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
-
         private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         private static readonly byte[] NewLine = Utf8.GetBytes(Environment.NewLine);
 
@@ -72,13 +64,13 @@ namespace Gasleser.Logging
                 bool wasWaiting = _pending.Count > 0;
                 Enqueue(new PendingRow(path, _format.Row(reading), reading.Timestamp));
                 // Rows already waiting mean the file is held: try once, without the short wait for another writer.
-                string? reason = Drain(cancel, wasWaiting ? TimeSpan.Zero : ContentionWait);
+                string? reason = Drain(cancel, wasWaiting ? TimeSpan.Zero : ProcessWide.LogContentionWait);
                 if (reason == null || wasWaiting)
                 {
                     return null;
                 }
 
-                _retry.Change(RetryInterval, RetryInterval);
+                _retry.Change(ProcessWide.LogRetryInterval, ProcessWide.LogRetryInterval);
                 return reason;
             }
         }
@@ -92,9 +84,9 @@ namespace Gasleser.Logging
             DateTime giveUp = DateTime.UtcNow + patience;
             lock (_gate)
             {
-                while (_pending.Count > 0 && Drain(cancel, ContentionWait) != null && DateTime.UtcNow < giveUp)
+                while (_pending.Count > 0 && Drain(cancel, ProcessWide.LogContentionWait) != null && DateTime.UtcNow < giveUp)
                 {
-                    Monitor.Wait(_gate, RetryInterval);
+                    Monitor.Wait(_gate, ProcessWide.LogRetryInterval);
                     cancel.ThrowIfCancellationRequested();
                 }
 
@@ -143,7 +135,7 @@ namespace Gasleser.Logging
 
         private void Enqueue(PendingRow row)
         {
-            if (_pending.Count >= MaxPendingRows)
+            if (_pending.Count >= ProcessWide.LogMaxPendingRows)
             {
                 NoteLost(row);
                 return;
@@ -293,7 +285,7 @@ namespace Gasleser.Logging
             throw new GasleserLogFileException(
                 $"'{path}' is not a log of Gasleser readings: its header is '{DeviceText.Printable(header, 120)}'; nothing was written.",
                 path, ErrorCategory.InvalidData,
-                "Give a new file, or a log started by Export-GasleserLog or by Export-Csv of Gasleser readings (columns " + string.Join(",", ReadingRow.Columns) + ").");
+                "Give a new file, or a log started by Export-GasleserLog or by Export-Csv of Gasleser readings (columns " + string.Join(",", LogFormat.Columns) + ").");
         }
 
         // The header line: the first line, after a byte order mark and Export-Csv's "#TYPE" line if present.

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
@@ -16,7 +17,7 @@ namespace Gasleser.Sessions
     /// after the previous exchange ended. Every wait runs on elapsed time, and none is longer than
     /// <see cref="LongestWaitOut"/> for the device's own "come back later".
     /// </summary>
-    public sealed class DeviceSession
+    internal sealed class DeviceSession
     {
         /// <summary>The vendor's documented limit: one request every 10 seconds per device.</summary>
         public static readonly TimeSpan DeviceLimit = TimeSpan.FromSeconds(10);
@@ -71,17 +72,17 @@ namespace Gasleser.Sessions
         private volatile bool _askedByCommand;
         private volatile DeviceTurn? _turn;
 
-        internal DeviceSession(DeviceEndpoint endpoint, Func<ISessionClock> clock)
+        internal DeviceSession(DeviceEndpoint endpoint, Func<IClock> clock)
         {
             Endpoint = endpoint;
             _clock = clock;
         }
 
-        private readonly Func<ISessionClock> _clock;
+        private readonly Func<IClock> _clock;
 
         public DeviceEndpoint Endpoint { get; }
 
-        private ISessionClock Clock => _clock();
+        private IClock Clock => _clock();
 
         /// <summary>When the last request to the device started, by any of its names (wall-clock label, UTC).</summary>
         public DateTimeOffset? LastRequest => WallTime(_turn?.LastRequest);
@@ -529,7 +530,7 @@ namespace Gasleser.Sessions
     }
 
     /// <summary>What a probe learnt: the status, the reading when there was one, and how long the exchange took (null when answered from the session).</summary>
-    public sealed class ProbeResult
+    internal sealed class ProbeResult
     {
         public ProbeResult(GasleserDeviceStatus status, GasleserReading? reading, TimeSpan? responseTime)
         {

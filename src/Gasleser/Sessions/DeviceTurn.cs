@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
@@ -10,7 +11,7 @@ namespace Gasleser.Sessions
     /// actually contacted (address and port), whatever it was called: <c>localhost:P</c>, <c>127.0.0.1:P</c>,
     /// <c>http://127.0.0.1:P/</c> and a name resolving there share one turn, and so do endpoints that
     /// answered with the same device id. The sessions of every spelling point here
-    /// (see <see cref="SessionRegistry"/>); the turn's times are elapsed time (<see cref="ISessionClock.Elapsed"/>).
+    /// (see <see cref="SessionRegistry"/>); the turn's times are elapsed time (<see cref="IClock.Elapsed"/>).
     /// </summary>
     internal sealed class DeviceTurn
     {
@@ -19,7 +20,7 @@ namespace Gasleser.Sessions
         private TimeSpan? _lastRequest;
         private TimeSpan? _nextAllowed;
 
-        public DeviceTurn(string key, MachineWideSlot? machineWide, ISessionClock clock)
+        public DeviceTurn(string key, ClaimFile? machineWide, IClock clock)
         {
             Key = key;
             MachineWide = machineWide;
@@ -27,7 +28,7 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>The clock the turn's times are on; they mean nothing on another one (a test installs its own).</summary>
-        public ISessionClock Clock { get; }
+        public IClock Clock { get; }
 
         /// <summary>The endpoint the turn was made for, e.g. "127.0.0.1:20001".</summary>
         public string Key { get; }
@@ -36,7 +37,7 @@ namespace Gasleser.Sessions
         public SemaphoreSlim Asking { get; } = new SemaphoreSlim(1, 1);
 
         /// <summary>Where other processes on this machine meet this device's turn; null when that is off.</summary>
-        public MachineWideSlot? MachineWide { get; }
+        public ClaimFile? MachineWide { get; }
 
         public TimeSpan? LastRequest { get { lock (_state) { return _lastRequest; } } }
 

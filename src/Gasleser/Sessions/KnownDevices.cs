@@ -4,16 +4,17 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
     /// <summary>
     /// The devices this user has reached on this machine, for tab completion of -ComputerName in a new shell:
-    /// a small file beside the slot files (<see cref="SessionRegistry.KnownDevicesFile"/>), one line per address:
+    /// a small file beside the slot files (<see cref="KnownDevices.FilePath"/>), one line per address:
     /// "address TAB device id TAB Unix seconds last reached". The file is a convenience and untrusted when read:
     /// its size is bounded, every field is checked, and nothing wrong with it is ever an error.
     /// </summary>
-    public static class KnownDevices
+    internal static class KnownDevices
     {
         /// <summary>At most this many addresses are kept (the most recently reached).</summary>
         public const int MaxEntries = 100;
@@ -43,9 +44,13 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>The devices in the file, most recent first; empty when there is no file or it cannot be read.</summary>
+        /// <summary>The file, in this user's private folder; null when the module keeps no files (see <see cref="ProcessWide.PrivateFolder"/>).</summary>
+        public static string? FilePath =>
+            ProcessWide.PrivateFolder is string folder ? Path.Combine(folder, "known-devices.txt") : null;
+
         public static IReadOnlyList<Entry> Read()
         {
-            string? path = SessionRegistry.KnownDevicesFile;
+            string? path = KnownDevices.FilePath;
             return path == null ? Array.Empty<Entry>() : Read(path);
         }
 
@@ -54,7 +59,7 @@ namespace Gasleser.Sessions
             try
             {
                 var file = new FileInfo(path);
-                if (!file.Exists || SlotFolder.IsNotAPlainFile(path) || file.Length > MaxFileBytes)
+                if (!file.Exists || PrivateFolder.IsNotAPlainFile(path) || file.Length > MaxFileBytes)
                 {
                     return Array.Empty<Entry>();
                 }
@@ -107,7 +112,7 @@ namespace Gasleser.Sessions
         /// <summary>Notes that a device answered at an address. Never fails: the file is only a convenience.</summary>
         public static void Remember(string computerName, string deviceId, DateTimeOffset reachedAt)
         {
-            string? path = SessionRegistry.KnownDevicesFile;
+            string? path = KnownDevices.FilePath;
             if (path == null || !IsAddress(computerName) || !IsDeviceId(deviceId))
             {
                 return;
@@ -138,7 +143,7 @@ namespace Gasleser.Sessions
                 // Written to a new file of our own, then renamed over the old one: a reader never sees half a
                 // file, and a link planted at the file's name is replaced, never written through.
                 string directory = Path.GetDirectoryName(path)!;
-                if (SlotFolder.Prepare(directory) != null)
+                if (PrivateFolder.Prepare(directory) != null)
                 {
                     return; // the folder is not private (another user's, writable by others): nothing is written there
                 }

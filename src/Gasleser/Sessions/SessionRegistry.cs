@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
@@ -16,7 +17,7 @@ namespace Gasleser.Sessions
     /// name of that device shares (see <see cref="DeviceTurn"/>). Static, so every runspace and every
     /// cmdlet in the process shares them.
     /// </summary>
-    public static class SessionRegistry
+    internal static class SessionRegistry
     {
         private static readonly ConcurrentDictionary<DeviceEndpoint, DeviceSession> Sessions =
             new ConcurrentDictionary<DeviceEndpoint, DeviceSession>();
@@ -27,40 +28,8 @@ namespace Gasleser.Sessions
         private static readonly Dictionary<string, DeviceTurn> TurnsByDeviceId = new Dictionary<string, DeviceTurn>(StringComparer.Ordinal);
         private static readonly object TurnsLock = new object();
 
-        private static volatile ISessionClock _clock = SystemSessionClock.Instance;
-
-        /// <summary>
-        /// The clock every session uses. The system's clocks unless a test or simulation installs its own;
-        /// sessions read it at each use, so a change applies at once.
-        /// </summary>
-        public static ISessionClock Clock
-        {
-            get => _clock;
-            set => _clock = value ?? SystemSessionClock.Instance;
-        }
-
-        private static volatile string? _machineWideDirectory = SlotFolder.DefaultPath();
-
-        /// <summary>
-        /// Where the per-device slot files that keep spacing across processes live: this user's private
-        /// folder by default (see <see cref="SlotFolder"/>); null turns machine-wide spacing off. Applies to
-        /// turns made after the change.
-        /// </summary>
-        public static string? MachineWideDirectory
-        {
-            get => _machineWideDirectory;
-            set => _machineWideDirectory = value;
-        }
-
-        /// <summary>
-        /// The per-user file of devices reached before (tab completion in a new shell, see <see cref="KnownDevices"/>):
-        /// beside the slot files; null when machine-wide spacing is off.
-        /// </summary>
-        public static string? KnownDevicesFile =>
-            _machineWideDirectory is string directory ? System.IO.Path.Combine(directory, "known-devices.txt") : null;
-
         public static DeviceSession Get(DeviceEndpoint endpoint) =>
-            Sessions.GetOrAdd(endpoint, e => new DeviceSession(e, () => _clock));
+            Sessions.GetOrAdd(endpoint, e => new DeviceSession(e, () => ProcessWide.Clock));
 
         /// <summary>The sessions known so far, in no particular order.</summary>
         public static IReadOnlyCollection<DeviceSession> All => (IReadOnlyCollection<DeviceSession>)Sessions.Values;
@@ -113,7 +82,7 @@ namespace Gasleser.Sessions
         {
             lock (TurnsLock)
             {
-                if (!TurnsByDeviceId.TryGetValue(deviceId, out DeviceTurn? device) || device.Clock != _clock)
+                if (!TurnsByDeviceId.TryGetValue(deviceId, out DeviceTurn? device) || device.Clock != ProcessWide.Clock)
                 {
                     TurnsByDeviceId[deviceId] = turn;
                     return turn;
@@ -136,12 +105,12 @@ namespace Gasleser.Sessions
             lock (TurnsLock)
             {
                 // A turn made on another clock (before a test or simulation installed its own) is forgotten.
-                DeviceTurn? turn = keys.Select(k => TurnsByEndpoint.TryGetValue(k, out DeviceTurn? t) ? t : null).FirstOrDefault(t => t != null && t.Clock == _clock);
+                DeviceTurn? turn = keys.Select(k => TurnsByEndpoint.TryGetValue(k, out DeviceTurn? t) ? t : null).FirstOrDefault(t => t != null && t.Clock == ProcessWide.Clock);
                 if (turn == null)
                 {
-                    string? directory = _machineWideDirectory;
+                    string? directory = ProcessWide.PrivateFolder;
                     bool named = keys[0].StartsWith("name:", StringComparison.Ordinal);
-                    turn = new DeviceTurn(keys[0], directory != null && !named ? new MachineWideSlot(directory, keys[0]) : null, _clock);
+                    turn = new DeviceTurn(keys[0], directory != null && !named ? new ClaimFile(directory, keys[0]) : null, ProcessWide.Clock);
                 }
 
                 foreach (string key in keys)

@@ -1,4 +1,5 @@
 using System;
+using Gasleser.Readings;
 
 namespace Gasleser.Usage
 {
@@ -66,38 +67,6 @@ namespace Gasleser.Usage
         /// A local wall-clock time as an instant. A time that occurs twice (clocks going back) is taken at its
         /// first occurrence; a time that does not occur (clocks going forward) is the instant of the jump.
         /// </summary>
-        public long LocalToUtcTicks(DateTime local) => LocalToUtcTicks(Zone, local);
-
-        /// <summary>
-        /// <see cref="LocalToUtcTicks(DateTime)"/> in any zone. The result may lie outside DateTime's range
-        /// (0001-01-01 00:00 local east of Greenwich): callers check it before making a date of it.
-        /// </summary>
-        public static long LocalToUtcTicks(TimeZoneInfo zone, DateTime local)
-        {
-            local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-            if (zone.IsAmbiguousTime(local))
-            {
-                TimeSpan[] offsets = zone.GetAmbiguousTimeOffsets(local);
-                TimeSpan largest = offsets[0];
-                foreach (TimeSpan offset in offsets)
-                {
-                    if (offset > largest)
-                    {
-                        largest = offset;
-                    }
-                }
-
-                return local.Ticks - largest.Ticks;
-            }
-
-            if (zone.IsInvalidTime(local))
-            {
-                // The offset before the gap puts the instant at the moment the clock jumped.
-                TimeSpan before = local.Ticks > TimeSpan.TicksPerDay ? zone.GetUtcOffset(local.AddHours(-3)) : zone.BaseUtcOffset;
-                return local.Ticks - before.Ticks;
-            }
-
-            return local.Ticks - zone.GetUtcOffset(local).Ticks;
-        }
+        public long LocalToUtcTicks(DateTime local) => LocalTime.ToUtcTicks(Zone, local);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Gasleser.Sessions;
+using Gasleser.Hosting;
 
 namespace Gasleser.Watching
 {
@@ -22,7 +23,7 @@ namespace Gasleser.Watching
     /// Watches one device: polls it through its shared session on the watch's fixed-rate schedule,
     /// adds the consumption deltas, and reports every poll as a reading or an error. A failed poll ends
     /// nothing: the next one keeps its slot, so a device that comes back is simply read again.
-    /// Every wait is on <see cref="SessionRegistry.Clock"/> and ends at once when the watch is cancelled.
+    /// Every wait is on <see cref="ProcessWide.Clock"/> and ends at once when the watch is cancelled.
     /// </summary>
     internal sealed class DeviceWatch
     {
@@ -47,7 +48,7 @@ namespace Gasleser.Watching
             int made = 0;
             while (_schedule.Count == null || made < _schedule.Count.Value)
             {
-                ISessionClock clock = SessionRegistry.Clock;
+                IClock clock = ProcessWide.Clock;
                 TimeSpan now = clock.Elapsed;
                 long? next = _schedule.NextPoll(poll, now);
                 if (next == null)
@@ -88,7 +89,7 @@ namespace Gasleser.Watching
             }
         }
 
-        private static string Time(ISessionClock clock, TimeSpan at) => clock.WallTime(at).ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        private static string Time(IClock clock, TimeSpan at) => clock.WallTime(at).ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
         private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
     }

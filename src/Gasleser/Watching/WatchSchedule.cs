@@ -6,7 +6,7 @@ namespace Gasleser.Watching
     /// <summary>
     /// A watch's fixed-rate timetable: poll k is due at <see cref="Start"/> + k × <see cref="Interval"/>,
     /// whatever the requests before it cost, so the cadence never drifts. Shared by every device of one
-    /// watch; each device keeps its own place in it. Its times are elapsed time (<see cref="ISessionClock.Elapsed"/>),
+    /// watch; each device keeps its own place in it. Its times are elapsed time (<see cref="Hosting.IClock.Elapsed"/>),
     /// so a host clock stepped back or forward moves no poll.
     /// </summary>
     internal sealed class WatchSchedule

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using DnsClient.Protocol;
 using Gasleser.Discovery;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -128,9 +129,9 @@ internal sealed class MdnsResponder : IDisposable
     private MdnsResponder(IPAddress address, TimeSpan window)
         : this(address)
     {
-        _browserBefore = (MdnsBrowser.DefaultTarget, MdnsBrowser.DefaultWindow);
-        MdnsBrowser.DefaultTarget = EndPoint;
-        MdnsBrowser.DefaultWindow = window;
+        _browserBefore = (ProcessWide.MdnsTarget, ProcessWide.MdnsWindow);
+        ProcessWide.MdnsTarget = EndPoint;
+        ProcessWide.MdnsWindow = window;
     }
 
     /// <summary>
@@ -257,8 +258,8 @@ internal sealed class MdnsResponder : IDisposable
         _udp.Dispose();
         if (_browserBefore is var (target, window))
         {
-            MdnsBrowser.DefaultTarget = target;
-            MdnsBrowser.DefaultWindow = window;
+            ProcessWide.MdnsTarget = target;
+            ProcessWide.MdnsWindow = window;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Gasleser.Sessions;
 using Gasleser.Simulator;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -35,15 +36,15 @@ internal sealed class SimulatedDevices : IDisposable
 
     public SimulatedDevices(bool realTime = false)
     {
-        SessionRegistry.MachineWideDirectory = SlotDirectory;
+        ProcessWide.PrivateFolder = SlotDirectory;
         if (!realTime)
         {
             Clock = new VirtualClock();
-            SessionRegistry.Clock = Clock;
+            ProcessWide.Clock = Clock;
         }
         else
         {
-            SessionRegistry.Clock = SystemSessionClock.Instance;
+            ProcessWide.Clock = SystemClock.Instance;
         }
     }
 
@@ -77,7 +78,7 @@ internal sealed class SimulatedDevices : IDisposable
             server.Dispose();
         }
 
-        SessionRegistry.Clock = SystemSessionClock.Instance;
+        ProcessWide.Clock = SystemClock.Instance;
         Clock?.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gasleser.Sessions;
+using Gasleser.Hosting;
 
 namespace Gasleser.Tests;
 
@@ -14,7 +15,7 @@ namespace Gasleser.Tests;
 /// auto-advance; the wall clock (<see cref="UtcNow"/>) moves with it and can also be stepped on its own
 /// (<see cref="StepWallClock"/>), as an NTP correction or a user changing the time would.
 /// </summary>
-internal sealed class VirtualClock : ISessionClock, IDisposable
+internal sealed class VirtualClock : IClock, IDisposable
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(5);
     private readonly object _lock = new();

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace Gasleser.Sessions
+namespace Gasleser.Hosting
 {
     /// <summary>
     /// The private folder that holds the slot files, and the checks that keep it private. Slot files are
@@ -14,7 +14,7 @@ namespace Gasleser.Sessions
     /// this user, writable by nobody else. A slot file that is a link is never opened. On Windows the folder
     /// lives in the per-user %TEMP% and the same no-link rule holds.
     /// </summary>
-    internal static class SlotFolder
+    internal static class PrivateFolder
     {
         private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 

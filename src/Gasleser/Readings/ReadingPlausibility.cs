@@ -1,12 +1,12 @@
 using System;
 
-namespace Gasleser
+namespace Gasleser.Readings
 {
     /// <summary>
     /// What a reading's time and total may be, wherever a reading enters the module: a device's answer
     /// (an InvalidResponse when broken) or a logged or piped row (an InvalidReading). One rule set, kept here.
     /// </summary>
-    public static class ReadingPlausibility
+    internal static class ReadingPlausibility
     {
         /// <summary>
         /// No Gasleser reads a meter before this: an earlier time is a device whose clock is not set yet

@@ -1,42 +1,9 @@
 using System;
 using System.Management.Automation;
 
+// What asking a device can end in: one exception per error id (docs/errors.md), and the 429 the session waits out.
 namespace Gasleser
 {
-    /// <summary>
-    /// The base of every failure the module reports. Each subclass is one error id of the
-    /// product's error model, so a script can catch exactly the case it handles.
-    /// </summary>
-    public abstract class GasleserException : Exception
-    {
-        // Messages quote what devices, files and users sent: whatever slipped through unescaped is escaped here,
-        // so no error can put control characters on a terminal.
-        protected GasleserException(string message, string computerName, Exception? inner = null)
-            : base(DeviceText.Printable(message, int.MaxValue), inner)
-        {
-            ComputerName = DeviceText.Printable(computerName, int.MaxValue);
-        }
-
-        /// <summary>The address the failure is about (control characters escaped).</summary>
-        public string ComputerName { get; }
-
-        /// <summary>The stable error id, e.g. "Gasleser.Timeout".</summary>
-        public abstract string ErrorId { get; }
-
-        public abstract ErrorCategory Category { get; }
-
-        /// <summary>What the user can do about it.</summary>
-        public abstract string RecommendedAction { get; }
-
-        public ErrorRecord ToErrorRecord()
-        {
-            return new ErrorRecord(this, ErrorId, Category, ComputerName)
-            {
-                ErrorDetails = new ErrorDetails(Message) { RecommendedAction = RecommendedAction },
-            };
-        }
-    }
-
     /// <summary>Gasleser.RateLimited: the device answered 429 after the bounded retries, or -NoWait refused to wait.</summary>
     public sealed class GasleserRateLimitedException : GasleserException
     {
@@ -167,63 +134,20 @@ namespace Gasleser
         };
     }
 
-    /// <summary>Gasleser.InvalidParameter: a parameter value, or a combination of them, the command cannot use.</summary>
-    public sealed class GasleserInvalidParameterException : GasleserException
+    /// <summary>
+    /// Gasleser.LocalResourceExhausted: this computer, not the device, ran out of something a request needs
+    /// (file descriptors: "too many open files"; socket buffers: "no buffer space available"). Reported once
+    /// per command, not as one unreachable device per address.
+    /// </summary>
+    public sealed class GasleserLocalResourceException : GasleserException
     {
-        private readonly string _recommendedAction;
-
-        public GasleserInvalidParameterException(string message, string parameterName, string recommendedAction)
-            : base(message, parameterName)
-        {
-            _recommendedAction = recommendedAction;
-        }
-
-        public override string ErrorId => "Gasleser.InvalidParameter";
-        public override ErrorCategory Category => ErrorCategory.InvalidArgument;
-        public override string RecommendedAction => _recommendedAction;
-    }
-
-    /// <summary>Gasleser.SessionNotFound: Get-GasleserSession was given an address this process has not asked.</summary>
-    public sealed class GasleserSessionNotFoundException : GasleserException
-    {
-        public GasleserSessionNotFoundException(string message, string computerName) : base(message, computerName) { }
-        public override string ErrorId => "Gasleser.SessionNotFound";
-        public override ErrorCategory Category => ErrorCategory.ObjectNotFound;
+        public GasleserLocalResourceException(string message, string computerName, System.Exception? inner = null) : base(message, computerName, inner) { }
+        public override string ErrorId => "Gasleser.LocalResourceExhausted";
+        public override ErrorCategory Category => ErrorCategory.ResourceUnavailable;
         public override string RecommendedAction =>
-            "Sessions exist only for devices this process has asked (Get-GasleserReading). Run Get-GasleserSession without a name to list them.";
+            "This computer ran out of sockets or open files, so some devices were not asked; the devices are not at fault. Close other programs that hold many connections, raise the limit on open files (ulimit -n), or ask fewer devices per command.";
     }
 
-    /// <summary>Gasleser.UnexpectedError: a failure the module did not foresee — a defect; the inner exception says what.</summary>
-    public sealed class GasleserUnexpectedErrorException : GasleserException
-    {
-        public GasleserUnexpectedErrorException(string computerName, Exception inner)
-            : base($"{computerName}: the module failed unexpectedly: {DeviceText.Printable(inner.Message, 300)}", computerName, inner) { }
-        public override string ErrorId => "Gasleser.UnexpectedError";
-        public override ErrorCategory Category => ErrorCategory.NotSpecified;
-        public override string RecommendedAction =>
-            "This is a defect in the Gasleser module: please report it with this message and the command that caused it ($Error[0] | Format-List * -Force).";
-    }
-
-    /// <summary>Gasleser.InvalidAddress: an address or subnet that cannot be parsed, or a refused scan.</summary>
-    public sealed class GasleserInvalidAddressException : GasleserException
-    {
-        public const string AcceptedForms =
-            "192.168.2.132, 192.168.2.132:8080, gasleser.local, http://192.168.2.132/, [fe80::1]:80";
-
-        private readonly string? _recommendedAction;
-
-        public GasleserInvalidAddressException(string message, string input) : base(message, input) { }
-
-        /// <summary>For a refused sweep, whose remedy is not an address form.</summary>
-        public GasleserInvalidAddressException(string message, string input, string recommendedAction) : base(message, input)
-        {
-            _recommendedAction = recommendedAction;
-        }
-
-        public override string ErrorId => "Gasleser.InvalidAddress";
-        public override ErrorCategory Category => ErrorCategory.InvalidArgument;
-        public override string RecommendedAction => _recommendedAction ?? "Give the device's address in one of these forms: " + AcceptedForms + ".";
-    }
 }
 
 namespace Gasleser

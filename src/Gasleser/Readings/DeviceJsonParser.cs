@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Gasleser.Sessions;
+using Gasleser.Hosting;
 
-namespace Gasleser
+namespace Gasleser.Readings
 {
     /// <summary>
     /// Turns a /v1/data body into a reading. Lenient where devices vary (unknown fields ignored,
@@ -13,7 +14,7 @@ namespace Gasleser
     /// InvalidResponse that names the field and the value. Whether the answer looked like a Gasleser's
     /// at all decides the advice: "not a Gasleser" (HTML, not JSON) or "a Gasleser answered something unexpected".
     /// </summary>
-    public static class ReadingParser
+    internal static class DeviceJsonParser
     {
         /// <summary>Device ids are short (GAS_2329790123); a longer one is not an id but something else.</summary>
         public const int MaxDeviceIdLength = 64;
@@ -42,7 +43,7 @@ namespace Gasleser
             {
                 try
                 {
-                    return Read(document.RootElement, body, length, computerName, hostNow ?? SessionRegistry.Clock.UtcNow);
+                    return Read(document.RootElement, body, length, computerName, hostNow ?? ProcessWide.Clock.UtcNow);
                 }
                 catch (InvalidOperationException ex)
                 {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
+using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
@@ -13,11 +14,11 @@ namespace Gasleser.Sessions
     /// which no process may start a request; it is read and written under an exclusive file lock.
     /// The file is a hint, never an order: a time further ahead than any process may legitimately claim
     /// (a clock that was wrong, a planted file) is treated as corrupt and rewritten. The file lives in the
-    /// user's private <see cref="SlotFolder"/> and is never opened through a link. Anything wrong — a folder
+    /// user's private <see cref="PrivateFolder"/> and is never opened through a link. Anything wrong — a folder
     /// that is not private, a link, a lock held too long — only costs the machine-wide part: the session still
     /// keeps its in-process spacing, and says so through -Verbose, never as an error.
     /// </summary>
-    internal sealed class MachineWideSlot
+    internal sealed class ClaimFile
     {
         private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(1);
 
@@ -30,7 +31,7 @@ namespace Gasleser.Sessions
 
         /// <param name="directory">The private slot folder.</param>
         /// <param name="turnKey">The endpoint actually contacted, e.g. "127.0.0.1:20001" or "[::1]:80".</param>
-        public MachineWideSlot(string directory, string turnKey)
+        public ClaimFile(string directory, string turnKey)
         {
             var name = new StringBuilder("gasleser-");
             foreach (char c in turnKey)
@@ -114,7 +115,7 @@ namespace Gasleser.Sessions
 
         private FileStream OpenLocked()
         {
-            string? unsafeFolder = SlotFolder.Prepare(_directory);
+            string? unsafeFolder = PrivateFolder.Prepare(_directory);
             if (unsafeFolder != null)
             {
                 throw new UnsafeSlotException(unsafeFolder + ", so slot files are not kept there");
@@ -152,7 +153,7 @@ namespace Gasleser.Sessions
 
         private void ThrowIfNotAPlainFile()
         {
-            if (SlotFolder.IsNotAPlainFile(_path))
+            if (PrivateFolder.IsNotAPlainFile(_path))
             {
                 throw new UnsafeSlotException("the slot file is a link or not a plain file, and is never opened");
             }

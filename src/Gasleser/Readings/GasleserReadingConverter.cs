@@ -2,13 +2,14 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using Gasleser.Logging;
+using Gasleser.Readings;
 
 namespace Gasleser
 {
     /// <summary>
     /// Turns a row read back from a CSV log (Import-Csv) into a <see cref="GasleserReading"/> again:
     /// <c>Import-Csv gas.csv | ForEach-Object { [Gasleser.GasleserReading]$_ }</c>, by the one rule set of
-    /// <see cref="ReadingRow"/> (the same as Import-GasleserLog and Measure-GasleserUsage). PowerShell's own
+    /// <see cref="RowParser"/> (the same as Import-GasleserLog and Measure-GasleserUsage). PowerShell's own
     /// [double] and [datetimeoffset] casts would misread what Export-Csv wrote in a comma-decimal culture.
     /// </summary>
     public sealed class GasleserReadingConverter : PSTypeConverter
@@ -22,7 +23,7 @@ namespace Gasleser
             var row = (PSObject)sourceValue;
             try
             {
-                return ReadingRow.Read(name => row.Properties[name]?.Value, TimeZoneInfo.Local, CultureInfo.CurrentCulture, DateTimeOffset.UtcNow);
+                return RowParser.Read(name => row.Properties[name]?.Value, TimeZoneInfo.Local, CultureInfo.CurrentCulture, DateTimeOffset.UtcNow);
             }
             catch (GasleserInvalidReadingException ex)
             {

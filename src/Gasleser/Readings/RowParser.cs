@@ -1,9 +1,8 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using Gasleser.Usage;
 
-namespace Gasleser.Logging
+namespace Gasleser.Readings
 {
     /// <summary>
     /// The one rule set for reading a reading back from text: a row of a log (Import-GasleserLog), an
@@ -33,15 +32,8 @@ namespace Gasleser.Logging
     /// day ahead of this computer's clock, a total a meter can show. The reading's Timestamp is that instant
     /// in this computer's local offset, as for live readings.
     /// </summary>
-    internal static class ReadingRow
+    internal static class RowParser
     {
-        /// <summary>The columns of a log, in the order of <see cref="GasleserReading"/>'s properties (Export-Csv's order too).</summary>
-        public static readonly string[] Columns =
-        {
-            "ComputerName", "DeviceId", "Timestamp", "TotalConsumption", "CurrentFlowRate", "ConsumptionDelta",
-            "AverageFlowRate", "PulseCount", "SignalStrength", "Rssi", "FromCache",
-        };
-
         private static readonly string[] YearFirstFormats =
         {
             "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF zzz",
@@ -123,7 +115,7 @@ namespace Gasleser.Logging
                 case DateTimeOffset offset:
                     return offset.UtcTicks;
                 case DateTime time:
-                    return time.Kind == DateTimeKind.Unspecified ? InRange(PeriodCalendar.LocalToUtcTicks(zone, time)) : time.ToUniversalTime().Ticks;
+                    return time.Kind == DateTimeKind.Unspecified ? InRange(LocalTime.ToUtcTicks(zone, time)) : time.ToUniversalTime().Ticks;
                 case string text:
                     return ParseTimestamp(text, zone, culture);
                 case long _:
@@ -207,29 +199,10 @@ namespace Gasleser.Logging
                 case long l:
                     return l;
                 case string text:
-                    return ParseTotal(text);
+                    return DecimalText.Parse(text);
                 default:
                     return null;
             }
-        }
-
-        internal static double? ParseTotal(string text)
-        {
-            string s = text.Trim().Replace('\u2212', '-');
-            bool comma = s.IndexOf(',') >= 0;
-            bool point = s.IndexOf('.') >= 0;
-            if (s.Length == 0 || (comma && point) || s.IndexOf(',') != s.LastIndexOf(','))
-            {
-                return null;
-            }
-
-            if (comma)
-            {
-                s = s.Replace(',', '.');
-            }
-
-            const NumberStyles Styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-            return double.TryParse(s, Styles, CultureInfo.InvariantCulture, out double parsed) && !double.IsInfinity(parsed) ? parsed : (double?)null;
         }
 
         private static double? OptionalNumber(Func<string, object?> field, string name, string who, string computerName)
@@ -319,7 +292,7 @@ namespace Gasleser.Logging
             }
         }
 
-        private static long? Local(DateTime local, TimeZoneInfo zone) => InRange(PeriodCalendar.LocalToUtcTicks(zone, local));
+        private static long? Local(DateTime local, TimeZoneInfo zone) => InRange(LocalTime.ToUtcTicks(zone, local));
 
         private static long? InRange(long ticks) => ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks ? ticks : (long?)null;
 

@@ -10,7 +10,7 @@ namespace Gasleser
     /// cannot set a terminal's title, clear the screen, break a table row or reverse what it shows.
     /// Every device-supplied string that goes into a message passes through here.
     /// </summary>
-    public static class DeviceText
+    internal static class DeviceText
     {
         /// <summary>True for a character that must not reach a terminal as it is.</summary>
         public static bool IsUnsafe(char c) =>

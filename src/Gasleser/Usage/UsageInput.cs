@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using Gasleser.Logging;
+using Gasleser.Readings;
 
 namespace Gasleser.Usage
 {
@@ -24,9 +25,9 @@ namespace Gasleser.Usage
     /// <summary>
     /// What comes down Measure-GasleserUsage's pipeline, as a reading: a live Gasleser.GasleserReading, or
     /// any object with DeviceId, Timestamp and TotalConsumption (an Import-Csv row), read by the one rule set
-    /// of <see cref="ReadingRow"/>, times without an offset in -TimeZone.
+    /// of <see cref="RowParser"/>, times without an offset in -TimeZone.
     /// </summary>
-    internal static class ReadingInput
+    internal static class UsageInput
     {
         /// <summary>The reading in <paramref name="input"/>; throws GasleserInvalidReadingException saying what is wrong.</summary>
         public static UsageReading Read(object? input, TimeZoneInfo zone, CultureInfo culture, DateTimeOffset hostNow)
@@ -40,12 +41,12 @@ namespace Gasleser.Usage
             GasleserReading reading;
             if (baseObject is GasleserReading live)
             {
-                reading = ReadingRow.CheckPlausible(live.Copy(), hostNow);
+                reading = RowParser.CheckPlausible(live.Copy(), hostNow);
             }
             else
             {
                 PSObject row = input as PSObject ?? PSObject.AsPSObject(baseObject);
-                reading = ReadingRow.Read(name => row.Properties[name]?.Value, zone, culture, hostNow);
+                reading = RowParser.Read(name => row.Properties[name]?.Value, zone, culture, hostNow);
             }
 
             return new UsageReading(reading.DeviceId, reading.Timestamp.UtcTicks, reading.TotalConsumption);

@@ -1,0 +1,50 @@
+using System;
+using System.Management.Automation;
+
+namespace Gasleser
+{
+    /// <summary>
+    /// The base of every failure the module reports. Each subclass is one error id of the
+    /// product's error model, so a script can catch exactly the case it handles.
+    /// </summary>
+    public abstract class GasleserException : Exception
+    {
+        // Messages quote what devices, files and users sent: whatever slipped through unescaped is escaped here,
+        // so no error can put control characters on a terminal.
+        protected GasleserException(string message, string computerName, Exception? inner = null)
+            : base(DeviceText.Printable(message, int.MaxValue), inner)
+        {
+            ComputerName = DeviceText.Printable(computerName, int.MaxValue);
+        }
+
+        /// <summary>The address the failure is about (control characters escaped).</summary>
+        public string ComputerName { get; }
+
+        /// <summary>The stable error id, e.g. "Gasleser.Timeout".</summary>
+        public abstract string ErrorId { get; }
+
+        public abstract ErrorCategory Category { get; }
+
+        /// <summary>What the user can do about it.</summary>
+        public abstract string RecommendedAction { get; }
+
+        public ErrorRecord ToErrorRecord()
+        {
+            return new ErrorRecord(this, ErrorId, Category, ComputerName)
+            {
+                ErrorDetails = new ErrorDetails(Message) { RecommendedAction = RecommendedAction },
+            };
+        }
+    }
+
+    /// <summary>Gasleser.UnexpectedError: a failure the module did not foresee — a defect; the inner exception says what.</summary>
+    public sealed class GasleserUnexpectedErrorException : GasleserException
+    {
+        public GasleserUnexpectedErrorException(string computerName, Exception inner)
+            : base($"{computerName}: the module failed unexpectedly: {DeviceText.Printable(inner.Message, 300)}", computerName, inner) { }
+        public override string ErrorId => "Gasleser.UnexpectedError";
+        public override ErrorCategory Category => ErrorCategory.NotSpecified;
+        public override string RecommendedAction =>
+            "This is a defect in the Gasleser module: please report it with this message and the command that caused it ($Error[0] | Format-List * -Force).";
+    }
+}
