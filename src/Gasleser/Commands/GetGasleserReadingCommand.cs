@@ -62,7 +62,7 @@ namespace Gasleser.Commands
                     try
                     {
                         GasleserReading reading = await session.ReadAsync(
-                            timeout, maxAge, noWait, message => _bridge.Post(() => WriteVerbose(message)), token).ConfigureAwait(false);
+                            timeout, maxAge, noWait, new VerboseOnly(message => _bridge.Post(() => WriteVerbose(message))), token).ConfigureAwait(false);
                         _bridge.Post(() => WriteObject(reading));
                     }
                     catch (GasleserException ex) when (_bridge.ShouldReport(ex))
@@ -84,5 +84,23 @@ namespace Gasleser.Commands
         protected override void StopProcessing() => _bridge.Stop();
 
         public void Dispose() => _bridge.Dispose();
+    
+        // Until the cmdlet base's output sink: the session only writes verbose lines.
+        private sealed class VerboseOnly : Gasleser.Hosting.ICommandOutput
+        {
+            private readonly Action<string> _verbose;
+
+            public VerboseOnly(Action<string> verbose) => _verbose = verbose;
+
+            public void WriteObject(object item) { }
+
+            public void WriteError(GasleserException error) { }
+
+            public void WriteWarning(string message) { }
+
+            public void WriteVerbose(string message) => _verbose(message);
+
+            public void WriteProgress(ProgressRecord progress) { }
+        }
     }
 }

@@ -163,6 +163,16 @@ namespace Gasleser.Commands
             public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
 
             public void Verbose(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteVerbose(message));
+
+            public void WriteObject(object item) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(item));
+
+            public void WriteError(GasleserException error) => Error(error);
+
+            public void WriteWarning(string message) => Warning(message);
+
+            public void WriteVerbose(string message) => Verbose(message);
+
+            public void WriteProgress(ProgressRecord progress) => _cmdlet._bridge.Post(() => _cmdlet.WriteProgress(progress));
         }
     }
 }

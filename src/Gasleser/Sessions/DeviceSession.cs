@@ -122,9 +122,10 @@ namespace Gasleser.Sessions
             TimeSpan timeout,
             TimeSpan? maxAge,
             bool noWait,
-            Action<string>? verbose,
+            ICommandOutput output,
             CancellationToken cancellationToken)
         {
+            Action<string> verbose = output.WriteVerbose;
             string name = Endpoint.ComputerName;
             if (TryGetCached(maxAge, out GasleserReading? cached))
             {

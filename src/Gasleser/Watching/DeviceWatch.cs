@@ -8,7 +8,7 @@ using Gasleser.Hosting;
 namespace Gasleser.Watching
 {
     /// <summary>Where a watch's results go; the cmdlet hands them to the pipeline thread.</summary>
-    internal interface IWatchOutput
+    internal interface IWatchOutput : ICommandOutput
     {
         void Reading(GasleserReading reading);
 
@@ -79,7 +79,7 @@ namespace Gasleser.Watching
                 made++;
                 try
                 {
-                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output.Verbose, cancellationToken).ConfigureAwait(false);
+                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken).ConfigureAwait(false);
                     _output.Reading(_tracker.Annotate(reading, _output.Warning));
                 }
                 catch (GasleserException error)
