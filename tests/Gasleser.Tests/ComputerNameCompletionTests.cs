@@ -169,14 +169,4 @@ public sealed class ComputerNameCompletionTests : IDisposable
         Assert.DoesNotContain(a.Address, Complete("Get-GasleserReading 10."));
         Assert.Contains(a.Address, string.Join(" ", Complete("Get-GasleserReading '127.77.")));
     }
-
-    [Fact]
-    public void The_completer_is_a_public_class_other_cmdlets_can_name_in_an_attribute()
-    {
-        DeviceServer a = _devices.Start();
-        _shell.Run($"Get-GasleserReading {a.Address}");
-        _shell.Run("function Test-Completion { param([ArgumentCompleter([Gasleser.Commands.ComputerNameCompleter])] [string] $ComputerName) }");
-
-        Assert.Equal(new[] { a.Address }, Complete("Test-Completion 127.77."));
-    }
 }

@@ -95,8 +95,8 @@ public sealed class DeviceTurnTests : IDisposable
         Assert.Empty(again.Errors);
         DateTimeOffset[] arrivals = overV4.Device.Requests.Concat(overOtherAddress.Device.Requests).Select(r => r.Arrival).Where(a => a > second).OrderBy(a => a).ToArray();
         Assert.Equal(2, arrivals.Length);
-        Assert.True(arrivals[0] - second >= DeviceSession.Spacing);
-        Assert.True(arrivals[1] - arrivals[0] >= DeviceSession.Spacing);
+        Assert.True(arrivals[0] - second >= DeviceTurn.Spacing);
+        Assert.True(arrivals[1] - arrivals[0] >= DeviceTurn.Spacing);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class DeviceTurnTests : IDisposable
 
         Assert.Single(result.Readings);
         var seen = device.Device.Requests;
-        Assert.Equal(DeviceSession.Spacing, seen[1].Arrival - seen[0].Arrival);
+        Assert.Equal(DeviceTurn.Spacing, seen[1].Arrival - seen[0].Arrival);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class DeviceTurnTests : IDisposable
         Assert.Contains("in 30.0 s", result.Errors[0].Exception.Message);
         Assert.DoesNotContain("Wait 10 s", result.Errors[0].Exception.Message);
         Assert.Equal(new[] { 0.0, 30.0, 60.0 }, device.Device.Requests.Select(r => (r.Arrival - start).TotalSeconds));
-        Assert.True(_devices.Now - start <= DeviceSession.LongestWaitOut + TimeSpan.FromSeconds(1));
+        Assert.True(_devices.Now - start <= DeviceTurn.LongestWaitOut + TimeSpan.FromSeconds(1));
     }
 
     [Fact]

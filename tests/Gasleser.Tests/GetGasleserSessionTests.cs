@@ -38,7 +38,7 @@ public sealed class GetGasleserSessionTests : IDisposable
         Assert.Equal("GAS_2329790123", session.DeviceId);
         Assert.Equal(asked, session.LastRequest);
         Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(asked.UtcDateTime), session.LastRequest!.Value.Offset);
-        Assert.Equal(asked + DeviceSession.Spacing, session.NextAllowed);
+        Assert.Equal(asked + DeviceTurn.Spacing, session.NextAllowed);
         Assert.Equal(TimeSpan.FromSeconds(4), session.LastReadingAge);
         Assert.Equal(12345.8, session.LastReading!.TotalConsumption, 3);
         Assert.Equal(1, session.Requests);

@@ -64,7 +64,7 @@ public sealed class SlotFileTests : IDisposable
         Assert.Contains(noWait.Verbose, v => v.Contains("treated as corrupt and rewritten"));
         Assert.Equal(start, device.Device.Requests.Single().Arrival);
         DateTimeOffset rewritten = DateTimeOffset.Parse(File.ReadAllText(SlotFile(device)), CultureInfo.InvariantCulture);
-        Assert.True(rewritten <= Clock.UtcNow + DeviceSession.Spacing, $"slot file says {rewritten:o}");
+        Assert.True(rewritten <= Clock.UtcNow + DeviceTurn.Spacing, $"slot file says {rewritten:o}");
     }
 
     [Fact]
@@ -73,14 +73,14 @@ public sealed class SlotFileTests : IDisposable
         DeviceServer device = _devices.Start();
         DateTimeOffset start = _devices.Now;
         // The other process claims its worst case (5 s timeout + spacing) and is done after 1 s.
-        WriteSlot(device, Iso(Clock.UtcNow + TimeSpan.FromSeconds(5) + DeviceSession.Spacing));
-        Clock.Schedule(TimeSpan.FromSeconds(1), () => WriteSlot(device, Iso(Clock.UtcNow + DeviceSession.Spacing)));
+        WriteSlot(device, Iso(Clock.UtcNow + TimeSpan.FromSeconds(5) + DeviceTurn.Spacing));
+        Clock.Schedule(TimeSpan.FromSeconds(1), () => WriteSlot(device, Iso(Clock.UtcNow + DeviceTurn.Spacing)));
 
         ShellResult result = _shell.Run($"Get-GasleserReading {device.Address} -Verbose");
 
         Assert.Single(result.Readings);
         TimeSpan after = device.Device.Requests.Single().Arrival - start;
-        TimeSpan expected = TimeSpan.FromSeconds(1) + DeviceSession.Spacing;
+        TimeSpan expected = TimeSpan.FromSeconds(1) + DeviceTurn.Spacing;
         Assert.True(after >= expected && after <= expected + TimeSpan.FromSeconds(0.5), $"asked after {after.TotalSeconds} s");
         Assert.Contains(result.Verbose, v => v.Contains("the other process is done"));
     }
@@ -102,7 +102,7 @@ public sealed class SlotFileTests : IDisposable
         Assert.Equal("the user's own file", File.ReadAllText(victim));
         Assert.Single(result.Verbose, v => v.Contains("Spacing with other processes on this machine is off") && v.Contains("link"));
         var seen = device.Device.Requests;
-        Assert.True(seen[1].Arrival - seen[0].Arrival >= DeviceSession.Spacing);
+        Assert.True(seen[1].Arrival - seen[0].Arrival >= DeviceTurn.Spacing);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class SlotFileTests : IDisposable
         var notes = new List<string>();
         var slot = new ClaimFile(folder, "127.0.0.9:80");
 
-        DateTimeOffset? busy = slot.TryClaim(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(15), DeviceSession.LongestClaim, notes.Add);
+        DateTimeOffset? busy = slot.TryClaim(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(15), DeviceTurn.LongestClaim, notes.Add);
         slot.Release(DateTimeOffset.UtcNow.AddSeconds(10), notes.Add);
 
         Assert.Null(busy);

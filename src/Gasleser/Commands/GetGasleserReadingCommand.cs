@@ -63,6 +63,7 @@ namespace Gasleser.Commands
                     {
                         GasleserReading reading = await session.ReadAsync(
                             timeout, maxAge, noWait, new VerboseOnly(message => _bridge.Post(() => WriteVerbose(message))), token).ConfigureAwait(false);
+                        KnownDevices.Remember(reading);
                         _bridge.Post(() => WriteObject(reading));
                     }
                     catch (GasleserException ex) when (_bridge.ShouldReport(ex))

@@ -61,10 +61,10 @@ namespace Gasleser.Commands
 
         protected override void BeginProcessing()
         {
-            if (Interval < DeviceSession.Spacing)
+            if (Interval < DeviceTurn.Spacing)
             {
                 WriteWarning($"-Interval {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s is shorter than the "
-                    + $"{DeviceSession.Spacing.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s the module leaves between the end of one request to a device and the start of the next: "
+                    + $"{DeviceTurn.Spacing.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s the module leaves between the end of one request to a device and the start of the next: "
                     + "polls will be late, and now and then one will be skipped. The default, 12 s, keeps every slot.");
             }
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -24,7 +25,7 @@ namespace Gasleser
         public const int MaxBodyBytes = 64 * 1024;
         public const int MaxHeaderBytes = 16 * 1024;
 
-        public static async Task<GasleserReading> GetReadingAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+        public static async Task<GasleserReading> GetReadingAsync(DeviceEndpoint endpoint, IReadOnlyList<IPAddress> addresses, TimeSpan timeout, CancellationToken cancellationToken)
         {
             string name = endpoint.ComputerName;
             var progress = new Progress();
@@ -32,7 +33,7 @@ namespace Gasleser
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
             {
-                return await ExchangeAsync(endpoint, progress, linked.Token).ConfigureAwait(false);
+                return await ExchangeAsync(endpoint, addresses, progress, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not GasleserException && linked.IsCancellationRequested)
             {
@@ -40,16 +41,23 @@ namespace Gasleser
                 string within = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
                 throw new GasleserTimeoutException(progress.Phase switch
                 {
-                    ExchangePhase.NameLookup => $"{name}: looking up the name '{endpoint.Host}' did not finish within {within}; no device was contacted.",
                     ExchangePhase.Connect => $"{name} did not accept a connection within {within}.",
                     _ => progress.BytesReceived > 0
                         ? $"{name} accepted the connection and began to answer ({progress.BytesReceived} bytes) but did not finish within {within}."
                         : $"{name} accepted the connection but did not answer within {within}.",
                 }, name, progress.Phase);
             }
+            catch (SocketException ex) when (IsLocalResourceFailure(ex))
+            {
+                throw OutOfResources(name, ex);
+            }
             catch (SocketException ex)
             {
                 throw Unreachable(name, progress.Phase, Describe(ex), ex);
+            }
+            catch (IOException ex) when (IsLocalResourceFailure(ex.InnerException ?? ex))
+            {
+                throw OutOfResources(name, ex);
             }
             catch (IOException ex) when (ex.InnerException is SocketException socketError)
             {
@@ -69,16 +77,12 @@ namespace Gasleser
         /// <summary>How far one exchange got, for saying what failed.</summary>
         private sealed class Progress
         {
-            public ExchangePhase Phase = ExchangePhase.NameLookup;
+            public ExchangePhase Phase = ExchangePhase.Connect;
             public long BytesReceived;
         }
 
-        private static async Task<GasleserReading> ExchangeAsync(DeviceEndpoint endpoint, Progress progress, CancellationToken token)
+        private static async Task<GasleserReading> ExchangeAsync(DeviceEndpoint endpoint, IReadOnlyList<IPAddress> addresses, Progress progress, CancellationToken token)
         {
-            IPAddress[] addresses = endpoint.Address != null
-                ? new[] { endpoint.Address }
-                : await ResolveAsync(endpoint, token).ConfigureAwait(false);
-
             progress.Phase = ExchangePhase.Connect;
             SocketException? lastError = null;
             foreach (IPAddress address in addresses)
@@ -101,41 +105,6 @@ namespace Gasleser
             }
 
             throw lastError ?? new SocketException((int)SocketError.HostNotFound);
-        }
-
-        private static async Task<IPAddress[]> ResolveAsync(DeviceEndpoint endpoint, CancellationToken token)
-        {
-            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(endpoint.Host);
-            var cancelled = new TaskCompletionSource<bool>();
-            using (token.Register(() => cancelled.TrySetResult(true)))
-            {
-                if (await Task.WhenAny(lookup, cancelled.Task).ConfigureAwait(false) != lookup)
-                {
-                    _ = lookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                    token.ThrowIfCancellationRequested();
-                }
-            }
-
-            IPAddress[] found;
-            try
-            {
-                found = await lookup.ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new GasleserUnreachableException(
-                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' could not be looked up: {Describe(ex)}; no device was contacted.",
-                    endpoint.ComputerName, ex, ExchangePhase.NameLookup);
-            }
-
-            if (found.Length == 0)
-            {
-                throw new GasleserUnreachableException(
-                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' resolved to no address; no device was contacted.",
-                    endpoint.ComputerName, null, ExchangePhase.NameLookup);
-            }
-
-            return found;
         }
 
         private static async Task<GasleserReading> RequestAsync(Socket socket, DeviceEndpoint endpoint, Progress progress, CancellationToken token)
@@ -186,7 +155,24 @@ namespace Gasleser
             }
         }
 
-        private static string Describe(SocketException ex) => ex.SocketErrorCode switch
+        // Too many open files, no buffer space: the computer's own limits, whichever device was being asked.
+        // Out of descriptors, the runtime cannot even open an assembly the exchange needs (a FileLoadException,
+        // which is an IOException): that is no more the device's fault.
+        private static bool IsLocalResourceFailure(Exception ex) => ex.GetBaseException() switch
+        {
+            SocketException socket => socket.SocketErrorCode == SocketError.TooManyOpenSockets || socket.SocketErrorCode == SocketError.NoBufferSpaceAvailable,
+            FileLoadException _ => true,
+            FileNotFoundException missing => missing.FileName?.IndexOf(", Version=", StringComparison.Ordinal) > 0, // an assembly, not a file of ours
+            _ => false,
+        };
+
+        private static GasleserLocalResourceException OutOfResources(string name, Exception ex) =>
+            new GasleserLocalResourceException(
+                $"{name} was not asked: this computer ran out of sockets or open files ({ex.GetBaseException().Message.TrimEnd('.')}). Other devices of this command may not have been asked either.",
+                name,
+                ex);
+
+        internal static string Describe(SocketException ex) => ex.SocketErrorCode switch
         {
             SocketError.ConnectionRefused => "connection refused (nothing listens on that port)",
             SocketError.ConnectionReset => "the connection was reset",

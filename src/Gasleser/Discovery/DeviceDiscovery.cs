@@ -233,7 +233,7 @@ namespace Gasleser.Discovery
             GasleserDeviceErrorException? deviceError = null;
             try
             {
-                result = await session.ProbeAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
+                result = await DeviceProbe.ProbeAsync(session, _options.Timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (GasleserFirmwareUnsupportedException)
             {
@@ -322,7 +322,12 @@ namespace Gasleser.Discovery
             }
             else if (result?.FromSession == true)
             {
-                Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceSession.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
+                Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceTurn.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
+            }
+
+            if (device.Reading != null)
+            {
+                KnownDevices.Remember(device.Reading);
             }
 
             Found?.Invoke(device);

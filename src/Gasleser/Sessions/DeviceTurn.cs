@@ -1,29 +1,64 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
 {
     /// <summary>
-    /// A device's turn: when it may next be asked, and who is asking it now. One per device endpoint
+    /// A device's turn: the 10-second rule. When the device may next be asked, who in this process is asking
+    /// it now, and what its "come back later" means for the caller (the 429 policy). One per device endpoint
     /// actually contacted (address and port), whatever it was called: <c>localhost:P</c>, <c>127.0.0.1:P</c>,
     /// <c>http://127.0.0.1:P/</c> and a name resolving there share one turn, and so do endpoints that
-    /// answered with the same device id. The sessions of every spelling point here
-    /// (see <see cref="SessionRegistry"/>); the turn's times are elapsed time (<see cref="IClock.Elapsed"/>).
+    /// answered with the same device id (see <see cref="SessionRegistry"/>). Its times are elapsed time
+    /// (<see cref="IClock.Elapsed"/>), so a wall clock that jumps moves no wait.
     /// </summary>
     internal sealed class DeviceTurn
     {
+        /// <summary>The vendor's documented limit: one request every 10 seconds per device.</summary>
+        public static readonly TimeSpan DeviceLimit = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// Added to the device limit, counted from the end of the previous exchange: the device counts
+        /// from its own clock, and the official Home Assistant integration, polling at exactly 10 s,
+        /// still gets a 429 every few minutes.
+        /// </summary>
+        public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(0.5);
+
+        public static TimeSpan Spacing => DeviceLimit + SafetyMargin;
+
+        /// <summary>How often a 429 caused by another client is waited out before giving up with RateLimited.</summary>
+        public const int RetriesOnRateLimit = 2;
+
+        /// <summary>
+        /// The most a command waits, in all, for a device that said "come back later" (429, or 503 with
+        /// Retry-After). A device asking for more is Gasleser.RateLimited at once, saying when it will accept
+        /// again: a -TimeoutSec 2 read must not sit for ten minutes.
+        /// </summary>
+        public static readonly TimeSpan LongestWaitOut = TimeSpan.FromSeconds(60);
+
+        /// <summary>The longest -TimeoutSec any command takes.</summary>
+        public static readonly TimeSpan LongestTimeout = TimeSpan.FromSeconds(300);
+
+        /// <summary>
+        /// The furthest ahead any process legitimately claims a device in a claim file: a request's timeout,
+        /// then the spacing, or a device's wait-out. A claim further ahead is corrupt (a wrong clock, a
+        /// planted file) and is taken over.
+        /// </summary>
+        public static TimeSpan LongestClaim => LongestTimeout + Spacing + LongestWaitOut;
+
         private readonly object _state = new object();
         private readonly List<string> _names = new List<string>();
         private TimeSpan? _lastRequest;
         private TimeSpan? _nextAllowed;
 
-        public DeviceTurn(string key, ClaimFile? machineWide, IClock clock)
+        public DeviceTurn(string key, ClaimFile? claimFile, IClock clock)
         {
             Key = key;
-            MachineWide = machineWide;
+            ClaimFile = claimFile;
             Clock = clock;
         }
 
@@ -36,8 +71,8 @@ namespace Gasleser.Sessions
         /// <summary>Held by the one request to the device in flight from this process.</summary>
         public SemaphoreSlim Asking { get; } = new SemaphoreSlim(1, 1);
 
-        /// <summary>Where other processes on this machine meet this device's turn; null when that is off.</summary>
-        public ClaimFile? MachineWide { get; }
+        /// <summary>Where other processes of this user meet this device's turn; null when that is off.</summary>
+        public ClaimFile? ClaimFile { get; }
 
         public TimeSpan? LastRequest { get { lock (_state) { return _lastRequest; } } }
 
@@ -57,13 +92,17 @@ namespace Gasleser.Sessions
             }
         }
 
-        public void Started(TimeSpan now)
+        /// <summary>A request to the device starts now.</summary>
+        public void Started()
         {
             lock (_state)
             {
-                _lastRequest = now;
+                _lastRequest = Clock.Elapsed;
             }
         }
+
+        /// <summary>An exchange ended: whatever its outcome, the request may have reached the device, so the next one waits the spacing.</summary>
+        public TimeSpan Ended() => NotBefore(Clock.Elapsed + Spacing);
 
         /// <summary>Moves the next allowed start to <paramref name="earliest"/> unless it is already later; returns it.</summary>
         public TimeSpan NotBefore(TimeSpan earliest)
@@ -78,5 +117,112 @@ namespace Gasleser.Sessions
                 return _nextAllowed.Value;
             }
         }
+
+        /// <summary>True when the device may be asked now.</summary>
+        public bool IsDue => !(NextAllowed > Clock.Elapsed);
+
+        /// <summary>
+        /// Waits until the device may be asked (at once when it may). With <paramref name="noWait"/>, or when the
+        /// device asked for more than <see cref="LongestWaitOut"/>, fails with RateLimited instead.
+        /// </summary>
+        public async Task WaitAsync(string name, bool noWait, Action<string>? verbose, CancellationToken cancellationToken)
+        {
+            TimeSpan? next = NextAllowed;
+            TimeSpan wait = next.HasValue ? next.Value - Clock.Elapsed : TimeSpan.Zero;
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            string at = $"{Clock.WallTime(next!.Value).ToLocalTime():HH:mm:ss} (in {Seconds(wait)} s)";
+            if (noWait)
+            {
+                throw RateLimited(name, $"{name} may next be asked at {at}; -NoWait does not wait.");
+            }
+
+            if (wait > LongestWaitOut)
+            {
+                throw RateLimited(name, $"{name} asked not to be asked before {at}, longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
+            }
+
+            verbose?.Invoke($"{name}: waiting {Seconds(wait)} s for the device's turn: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {WallTime(LastRequest)?.ToLocalTime():HH:mm:ss}{AlsoKnownAs(name)}.");
+            await Clock.DelayUntilAsync(next.Value, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The device's "come back later" to be waited out within <see cref="LongestWaitOut"/>: a 429, or a 503 with
+        /// Retry-After (a device starting up). Null for any other failure.
+        /// </summary>
+        public static ComeBackLater? AsksToComeBackLater(Exception ex) => ex switch
+        {
+            DeviceBusyException busy => new ComeBackLater(busy.RetryAfter, "429 Too Many Requests", "another client is polling it"),
+            GasleserDeviceErrorException { StatusCode: 503, RetryAfter: TimeSpan wait } => new ComeBackLater(wait, "503 Service Unavailable", "it is starting up or busy"),
+            _ => null,
+        };
+
+        /// <summary>
+        /// The device said "come back later": its window (its Retry-After, at least the spacing) starts now.
+        /// Returns the window to wait before the next try of a command that made <paramref name="attempt"/> + 1
+        /// tries and waited out <paramref name="waitedOut"/> so far; throws RateLimited when it must not try again
+        /// (its retries spent, -NoWait, or more than <see cref="LongestWaitOut"/> in all).
+        /// </summary>
+        public TimeSpan ComeBackLaterFor(ComeBackLater answer, string name, int attempt, TimeSpan waitedOut, bool noWait)
+        {
+            TimeSpan window = StartWindow(answer.RetryAfter);
+            string when = $"It will accept requests again at {Clock.WallTime(Clock.Elapsed + window).ToLocalTime():HH:mm:ss} (in {Seconds(window)} s).";
+            if (waitedOut + window > LongestWaitOut)
+            {
+                throw RateLimited(name, $"{name} answered {answer.Answer}. {when} That is longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
+            }
+
+            if (attempt >= RetriesOnRateLimit || noWait)
+            {
+                throw RateLimited(name, $"{name} answered {answer.Answer} {attempt + 1} time(s): {answer.Why}. {when}");
+            }
+
+            return window;
+        }
+
+        /// <summary>The device's window after a "come back later": its Retry-After, at least the spacing, from now.</summary>
+        public TimeSpan StartWindow(TimeSpan? retryAfter)
+        {
+            TimeSpan window = retryAfter > Spacing ? retryAfter.Value : Spacing;
+            NotBefore(Clock.Elapsed + window);
+            return window;
+        }
+
+        /// <summary>", also known here as localhost:20001" when the device has other names in this process than <paramref name="name"/>.</summary>
+        public string AlsoKnownAs(string name)
+        {
+            string[] others = Names.Where(n => !string.Equals(n, name, StringComparison.OrdinalIgnoreCase)).ToArray();
+            return others.Length == 0 ? "" : " (also known here as " + string.Join(", ", others) + ")";
+        }
+
+        /// <summary>The wall-clock label of a time on this turn's clock.</summary>
+        public DateTimeOffset? WallTime(TimeSpan? elapsed) => elapsed.HasValue ? Clock.WallTime(elapsed.Value) : (DateTimeOffset?)null;
+
+        public GasleserRateLimitedException RateLimited(string name, string message) =>
+            new GasleserRateLimitedException(message, name, WallTime(NextAllowed));
+
+        public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A device's "come back later": how long it asked for (if it said), and words for messages.</summary>
+    internal sealed class ComeBackLater
+    {
+        public ComeBackLater(TimeSpan? retryAfter, string answer, string why)
+        {
+            RetryAfter = retryAfter;
+            Answer = answer;
+            Why = why;
+        }
+
+        public TimeSpan? RetryAfter { get; }
+
+        /// <summary>The status, e.g. "429 Too Many Requests".</summary>
+        public string Answer { get; }
+
+        /// <summary>Why a device says it, e.g. "another client is polling it".</summary>
+        public string Why { get; }
     }
 }

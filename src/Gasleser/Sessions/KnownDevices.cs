@@ -110,6 +110,9 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>Notes that a device answered at an address. Never fails: the file is only a convenience.</summary>
+        /// <summary>Remembers where <paramref name="reading"/>'s device answered (now). Called by whoever gets a reading.</summary>
+        public static void Remember(GasleserReading reading) => Remember(reading.ComputerName, reading.DeviceId, DateTimeOffset.UtcNow);
+
         public static void Remember(string computerName, string deviceId, DateTimeOffset reachedAt)
         {
             string? path = KnownDevices.FilePath;

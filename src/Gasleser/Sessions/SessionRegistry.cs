@@ -5,8 +5,6 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading;
-using System.Threading.Tasks;
 using Gasleser.Hosting;
 
 namespace Gasleser.Sessions
@@ -22,8 +20,7 @@ namespace Gasleser.Sessions
         private static readonly ConcurrentDictionary<DeviceEndpoint, DeviceSession> Sessions =
             new ConcurrentDictionary<DeviceEndpoint, DeviceSession>();
 
-        // Turns by endpoint key ("127.0.0.1:20001", or "name:host:port" for a name that could not be
-        // resolved) and by device id. Changed under TurnsLock only.
+        // Turns by endpoint key ("127.0.0.1:20001", "[::1]:80") and by device id. Changed under TurnsLock only.
         private static readonly Dictionary<string, DeviceTurn> TurnsByEndpoint = new Dictionary<string, DeviceTurn>(StringComparer.OrdinalIgnoreCase);
         private static readonly Dictionary<string, DeviceTurn> TurnsByDeviceId = new Dictionary<string, DeviceTurn>(StringComparer.Ordinal);
         private static readonly object TurnsLock = new object();
@@ -46,32 +43,12 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>
-        /// The turn of the device <paramref name="endpoint"/> reaches: a literal address is its own key; a
-        /// name is resolved (within <paramref name="timeout"/>) and shares the turn of every address it
-        /// resolves to. Null when the name could not be resolved now: the caller goes on under the name's
-        /// own key and the exchange reports the lookup failure.
+        /// The turn of the device at <paramref name="addresses"/> (IPv4 first, as <see cref="EndpointResolver"/> orders
+        /// them) and <paramref name="port"/>: the turn of the first of them that has one, which all of them share
+        /// from now on. A new turn's claim file is the first address's.
         /// </summary>
-        /// <exception cref="GasleserTimeoutException">The name lookup did not finish within <paramref name="timeout"/>.</exception>
-        internal static async Task<DeviceTurn?> ResolveTurnAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            if (endpoint.Address != null)
-            {
-                return TurnFor(new[] { Key(endpoint.Address, endpoint.Port) });
-            }
-
-            IPAddress[]? addresses = await LookUpAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
-            return addresses == null || addresses.Length == 0
-                ? null
-                : TurnFor(addresses
-                    .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1) // the slot file is the IPv4 one when there is one
-                    .Select(a => Key(a, endpoint.Port))
-                    .Distinct(StringComparer.OrdinalIgnoreCase)
-                    .ToArray());
-        }
-
-        /// <summary>The turn for a name that could not be resolved: its own, until it resolves.</summary>
-        internal static DeviceTurn UnresolvedTurn(DeviceEndpoint endpoint) =>
-            TurnFor(new[] { "name:" + endpoint.ComputerName });
+        internal static DeviceTurn TurnFor(IReadOnlyList<IPAddress> addresses, int port) =>
+            TurnFor(addresses.Select(a => Key(a, port)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
 
         /// <summary>
         /// A device answered with <paramref name="deviceId"/> on <paramref name="turn"/>: returns the turn
@@ -109,8 +86,7 @@ namespace Gasleser.Sessions
                 if (turn == null)
                 {
                     string? directory = ProcessWide.PrivateFolder;
-                    bool named = keys[0].StartsWith("name:", StringComparison.Ordinal);
-                    turn = new DeviceTurn(keys[0], directory != null && !named ? new ClaimFile(directory, keys[0]) : null, ProcessWide.Clock);
+                    turn = new DeviceTurn(keys[0], directory != null ? new ClaimFile(directory, keys[0]) : null, ProcessWide.Clock);
                 }
 
                 foreach (string key in keys)
@@ -131,38 +107,6 @@ namespace Gasleser.Sessions
 
             string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
             return host + ":" + port.ToString(CultureInfo.InvariantCulture);
-        }
-
-        // Dns.GetHostAddressesAsync takes no token on netstandard2.0: the wait for it is what is bounded. A lookup
-        // that does not finish in time is the request's timeout (the exchange would only wait for it again); one
-        // that fails leaves the failure for the exchange to report.
-        private static async Task<IPAddress[]?> LookUpAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(endpoint.Host);
-            using var gaveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            gaveUp.CancelAfter(timeout);
-            var stopped = new TaskCompletionSource<bool>();
-            using (gaveUp.Token.Register(() => stopped.TrySetResult(true)))
-            {
-                if (await Task.WhenAny(lookup, stopped.Task).ConfigureAwait(false) != lookup)
-                {
-                    _ = lookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new GasleserTimeoutException(
-                        $"{endpoint.ComputerName}: looking up the name '{endpoint.Host}' did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; no device was contacted.",
-                        endpoint.ComputerName,
-                        ExchangePhase.NameLookup);
-                }
-            }
-
-            try
-            {
-                return await lookup.ConfigureAwait(false);
-            }
-            catch (SocketException)
-            {
-                return null;
-            }
         }
     }
 }

@@ -80,6 +80,7 @@ namespace Gasleser.Watching
                 try
                 {
                     GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken).ConfigureAwait(false);
+                    KnownDevices.Remember(reading);
                     _output.Reading(_tracker.Annotate(reading, _output.Warning));
                 }
                 catch (GasleserException error)

@@ -13,7 +13,7 @@ namespace Gasleser.Watching
     {
         /// <summary>
         /// The default -Interval: the shortest the device reliably allows. The session never starts a
-        /// request sooner than <see cref="DeviceSession.Spacing"/> (10.5 s) after the previous exchange
+        /// request sooner than <see cref="DeviceTurn.Spacing"/> (10.5 s) after the previous exchange
         /// ended, so a fixed rate of I keeps every slot only while a request takes at most I − 10.5 s.
         /// 12 s leaves 1.5 s for the request, which is ample on a LAN (a device answers in milliseconds);
         /// a request that takes longer (up to the 5 s timeout) makes only the next poll late, and the one
@@ -23,7 +23,7 @@ namespace Gasleser.Watching
         public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(12);
 
         /// <summary>The shortest -Interval accepted: the device's own limit.</summary>
-        public static TimeSpan MinimumInterval => DeviceSession.DeviceLimit;
+        public static TimeSpan MinimumInterval => DeviceTurn.DeviceLimit;
 
         public WatchSchedule(TimeSpan start, TimeSpan interval, int? count, TimeSpan? duration)
         {

@@ -1,0 +1,67 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Gasleser
+{
+    /// <summary>
+    /// The addresses an endpoint reaches, looked up once per exchange: the turn is keyed by them and the
+    /// connection tries them, so the turn claimed is the device's that is asked. IPv4 first (a device on the LAN
+    /// is reached over IPv4; its claim file is the IPv4 one when there is one), then IPv6, each in DNS order.
+    /// </summary>
+    internal static class EndpointResolver
+    {
+        /// <exception cref="GasleserTimeoutException">The lookup did not finish within <paramref name="timeout"/>.</exception>
+        /// <exception cref="GasleserUnreachableException">The name could not be looked up, or has no address.</exception>
+        public static async Task<IPAddress[]> ResolveAsync(DeviceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (endpoint.Address != null)
+            {
+                return new[] { endpoint.Address };
+            }
+
+            // Dns.GetHostAddressesAsync takes no token on netstandard2.0: the wait for it is what is bounded.
+            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(endpoint.Host);
+            using var gaveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            gaveUp.CancelAfter(timeout);
+            var stopped = new TaskCompletionSource<bool>();
+            using (gaveUp.Token.Register(() => stopped.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(lookup, stopped.Task).ConfigureAwait(false) != lookup)
+                {
+                    _ = lookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new GasleserTimeoutException(
+                        $"{endpoint.ComputerName}: looking up the name '{endpoint.Host}' did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; no device was contacted.",
+                        endpoint.ComputerName,
+                        ExchangePhase.NameLookup);
+                }
+            }
+
+            IPAddress[] found;
+            try
+            {
+                found = await lookup.ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                throw new GasleserUnreachableException(
+                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' could not be looked up: {DeviceClient.Describe(ex)}; no device was contacted.",
+                    endpoint.ComputerName, ex, ExchangePhase.NameLookup);
+            }
+
+            if (found.Length == 0)
+            {
+                throw new GasleserUnreachableException(
+                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' resolved to no address; no device was contacted.",
+                    endpoint.ComputerName, null, ExchangePhase.NameLookup);
+            }
+
+            return found.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Distinct().ToArray();
+        }
+    }
+}
