@@ -133,7 +133,7 @@ public sealed class SlotFileTests : IDisposable
         Chown("nobody", folder);
         Chown("nobody", planted);
         var notes = new List<string>();
-        var slot = new ClaimFile(folder, "127.0.0.9:80");
+        var slot = new SlotFile(folder, "127.0.0.9:80");
 
         DateTimeOffset? busy = slot.TryClaim(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(15), DeviceTurn.LongestClaim, notes.Add);
         slot.Release(DateTimeOffset.UtcNow.AddSeconds(10), notes.Add);

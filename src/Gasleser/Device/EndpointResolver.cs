@@ -11,7 +11,7 @@ namespace Gasleser
     /// <summary>
     /// The addresses an endpoint reaches, looked up once per exchange: the turn is keyed by them and the
     /// connection tries them, so the turn claimed is the device's that is asked. IPv4 first (a device on the LAN
-    /// is reached over IPv4; its claim file is the IPv4 one when there is one), then IPv6, each in DNS order.
+    /// is reached over IPv4; its slot file is the IPv4 one when there is one), then IPv6, each in DNS order.
     /// </summary>
     internal static class EndpointResolver
     {

@@ -7,7 +7,7 @@ namespace Gasleser.Hosting
 {
     /// <summary>
     /// Where the sessions take the time from: two clocks, kept apart on purpose.
-    /// <see cref="Elapsed"/> is monotonic and drives everything that waits — spacing, slot waits, 429
+    /// <see cref="Elapsed"/> is monotonic and drives everything that waits — spacing, waits for a turn, 429
     /// wait-outs, a watch's cadence — so a host clock stepped back or forward changes no wait.
     /// <see cref="UtcNow"/> is the wall clock: it only labels (readings, messages) and goes into the slot
     /// files other processes read. The module uses the system's clocks; tests and simulations install
@@ -34,7 +34,7 @@ namespace Gasleser.Hosting
         /// <summary>
         /// Completes once <see cref="IClock.Elapsed"/> reads <paramref name="due"/> or later. A timer can
         /// fire a fraction of a millisecond early (a 10.5 s wait measured 10.499 s); this waits out the rest,
-        /// a millisecond at a time, so a slot is never taken early.
+        /// a millisecond at a time, so a turn is never taken early.
         /// </summary>
         public static async Task DelayUntilAsync(this IClock clock, TimeSpan due, CancellationToken cancellationToken)
         {

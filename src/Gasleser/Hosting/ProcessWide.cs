@@ -29,7 +29,7 @@ namespace Gasleser.Hosting
         }
 
         /// <summary>
-        /// This user's private folder for the files the module keeps for itself (claim files, known devices);
+        /// This user's private folder for the files the module keeps for itself (slot files, known devices);
         /// null keeps none: spacing across processes is off and known devices are not remembered.
         /// </summary>
         public static string? PrivateFolder

@@ -13,7 +13,7 @@ namespace Gasleser.Sessions
     /// shared by every cmdlet and runspace in the process (see <see cref="SessionRegistry"/>). A read goes:
     /// the <see cref="ReadingCache"/> when -MaxAge allows, else the device's <see cref="DeviceTurn"/> (the
     /// 10-second rule and the 429 policy), the <see cref="ExchangeGate"/> (a permit and the cross-process
-    /// claim), then one <see cref="DeviceClient"/> exchange with the addresses the turn is keyed by.
+    /// claim in the slot file), then one <see cref="DeviceClient"/> exchange with the addresses the turn is keyed by.
     /// </summary>
     internal sealed class DeviceSession
     {
@@ -150,8 +150,8 @@ namespace Gasleser.Sessions
 
         /// <summary>
         /// One request to the device, counted; its reading is kept as the session's last. Whatever the outcome,
-        /// the turn's next start moves to the spacing after it, here and in the claim file (a probe makes no
-        /// claim file where no Gasleser answered).
+        /// the turn's next start moves to the spacing after it, here and in the slot file (a probe makes no
+        /// slot file where no Gasleser answered).
         /// </summary>
         internal async Task<GasleserReading> ExchangeAsync(Target target, TimeSpan timeout, Action<string>? verbose, bool probe, CancellationToken cancellationToken)
         {

@@ -44,7 +44,7 @@ namespace Gasleser.Sessions
         public static readonly TimeSpan LongestTimeout = TimeSpan.FromSeconds(300);
 
         /// <summary>
-        /// The furthest ahead any process legitimately claims a device in a claim file: a request's timeout,
+        /// The furthest ahead any process legitimately claims a device in a slot file: a request's timeout,
         /// then the spacing, or a device's wait-out. A claim further ahead is corrupt (a wrong clock, a
         /// planted file) and is taken over.
         /// </summary>
@@ -55,10 +55,10 @@ namespace Gasleser.Sessions
         private TimeSpan? _lastRequest;
         private TimeSpan? _nextAllowed;
 
-        public DeviceTurn(string key, ClaimFile? claimFile, IClock clock)
+        public DeviceTurn(string key, SlotFile? slotFile, IClock clock)
         {
             Key = key;
-            ClaimFile = claimFile;
+            SlotFile = slotFile;
             Clock = clock;
         }
 
@@ -72,7 +72,7 @@ namespace Gasleser.Sessions
         public SemaphoreSlim Asking { get; } = new SemaphoreSlim(1, 1);
 
         /// <summary>Where other processes of this user meet this device's turn; null when that is off.</summary>
-        public ClaimFile? ClaimFile { get; }
+        public SlotFile? SlotFile { get; }
 
         public TimeSpan? LastRequest { get { lock (_state) { return _lastRequest; } } }
 

@@ -7,7 +7,7 @@ namespace Gasleser.Sessions
 {
     /// <summary>
     /// The gate every exchange of a command passes: one of this process's <see cref="MaxExchangesInFlight"/>
-    /// permits, and, machine-wide, the device's claim file, where the other processes of this user (a
+    /// permits, and, machine-wide, the device's slot file, where the other processes of this user (a
     /// scheduled task, another shell) meet the device's turn. While another process holds the device, the
     /// wait looks at the file again every <see cref="ClaimRecheck"/>, so a holder that finishes early is noticed
     /// and its real end (plus the spacing) is waited for, not its pessimistic claim.
@@ -23,7 +23,7 @@ namespace Gasleser.Sessions
 
         private static readonly SemaphoreSlim Permits = new SemaphoreSlim(MaxExchangesInFlight, MaxExchangesInFlight);
 
-        /// <summary>How often a command waiting for another process looks at the claim file again.</summary>
+        /// <summary>How often a command waiting for another process looks at the slot file again.</summary>
         private static readonly TimeSpan ClaimRecheck = TimeSpan.FromMilliseconds(250);
 
         /// <summary>
@@ -38,13 +38,13 @@ namespace Gasleser.Sessions
             while (true)
             {
                 await Permits.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (turn.ClaimFile == null)
+                if (turn.SlotFile == null)
                 {
                     return new Permit();
                 }
 
                 DateTimeOffset now = clock.UtcNow;
-                DateTimeOffset? busyUntil = turn.ClaimFile.TryClaim(now, now + timeout + DeviceTurn.Spacing, DeviceTurn.LongestClaim, verbose);
+                DateTimeOffset? busyUntil = turn.SlotFile.TryClaim(now, now + timeout + DeviceTurn.Spacing, DeviceTurn.LongestClaim, verbose);
                 if (busyUntil == null)
                 {
                     return new Permit();
@@ -71,30 +71,30 @@ namespace Gasleser.Sessions
 
         /// <summary>
         /// Claims the device for one probe without waiting and without a permit (Find-Gasleser bounds its probes
-        /// itself), only where a claim file exists: a sweep's silent addresses get none. Returns null when claimed,
+        /// itself), only where a slot file exists: a sweep's silent addresses get none. Returns null when claimed,
         /// otherwise when another process's turn at the device ends.
         /// </summary>
         public static DateTimeOffset? TryClaimForProbe(DeviceTurn turn, TimeSpan timeout)
         {
             DateTimeOffset now = turn.Clock.UtcNow;
-            return turn.ClaimFile?.TryClaim(now, now + timeout + DeviceTurn.Spacing, DeviceTurn.LongestClaim, verbose: null, onlyIfPresent: true);
+            return turn.SlotFile?.TryClaim(now, now + timeout + DeviceTurn.Spacing, DeviceTurn.LongestClaim, verbose: null, onlyIfPresent: true);
         }
 
         /// <summary>
         /// Tells the other processes when the device may next be asked (<see cref="DeviceTurn.NextAllowed"/>), no
         /// further ahead than a legitimate claim: beyond it they would take the file for corrupt. With
-        /// <paramref name="onlyIfPresent"/> no claim file is made where none is.
+        /// <paramref name="onlyIfPresent"/> no slot file is made where none is.
         /// </summary>
         public static void Release(DeviceTurn turn, Action<string>? verbose, bool onlyIfPresent = false)
         {
-            if (turn.ClaimFile == null || turn.NextAllowed is not TimeSpan next)
+            if (turn.SlotFile == null || turn.NextAllowed is not TimeSpan next)
             {
                 return;
             }
 
             IClock clock = turn.Clock;
             TimeSpan told = next - clock.Elapsed < DeviceTurn.LongestClaim ? next : clock.Elapsed + DeviceTurn.LongestClaim;
-            turn.ClaimFile.Release(clock.WallTime(told), verbose, onlyIfPresent);
+            turn.SlotFile.Release(clock.WallTime(told), verbose, onlyIfPresent);
         }
 
         private sealed class Permit : IDisposable

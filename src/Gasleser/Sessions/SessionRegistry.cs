@@ -45,7 +45,7 @@ namespace Gasleser.Sessions
         /// <summary>
         /// The turn of the device at <paramref name="addresses"/> (IPv4 first, as <see cref="EndpointResolver"/> orders
         /// them) and <paramref name="port"/>: the turn of the first of them that has one, which all of them share
-        /// from now on. A new turn's claim file is the first address's.
+        /// from now on. A new turn's slot file is the first address's.
         /// </summary>
         internal static DeviceTurn TurnFor(IReadOnlyList<IPAddress> addresses, int port) =>
             TurnFor(addresses.Select(a => Key(a, port)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
@@ -86,7 +86,7 @@ namespace Gasleser.Sessions
                 if (turn == null)
                 {
                     string? directory = ProcessWide.PrivateFolder;
-                    turn = new DeviceTurn(keys[0], directory != null ? new ClaimFile(directory, keys[0]) : null, ProcessWide.Clock);
+                    turn = new DeviceTurn(keys[0], directory != null ? new SlotFile(directory, keys[0]) : null, ProcessWide.Clock);
                 }
 
                 foreach (string key in keys)

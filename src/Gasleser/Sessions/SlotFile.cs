@@ -18,7 +18,7 @@ namespace Gasleser.Sessions
     /// that is not private, a link, a lock held too long — only costs the machine-wide part: the session still
     /// keeps its in-process spacing, and says so through -Verbose, never as an error.
     /// </summary>
-    internal sealed class ClaimFile
+    internal sealed class SlotFile
     {
         private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(1);
 
@@ -31,7 +31,7 @@ namespace Gasleser.Sessions
 
         /// <param name="directory">The private slot folder.</param>
         /// <param name="turnKey">The endpoint actually contacted, e.g. "127.0.0.1:20001" or "[::1]:80".</param>
-        public ClaimFile(string directory, string turnKey)
+        public SlotFile(string directory, string turnKey)
         {
             var name = new StringBuilder("gasleser-");
             foreach (char c in turnKey)
