@@ -287,62 +287,18 @@ namespace Gasleser
 
         private bool TryDecodeChunked()
         {
-            var body = new byte[Math.Min(_length, DeviceClient.MaxBodyBytes + 1)];
-            int written = 0;
-            int position = _bodyStart;
-            while (true)
+            ChunkedBody.Result result = ChunkedBody.TryDecode(_buffer, _length, _bodyStart, DeviceClient.MaxBodyBytes, out _body, out _bodyLength);
+            if (result is ChunkedBody.Result.BadChunkSize bad)
             {
-                int lineEnd = IndexOf(_buffer, _length, "\n", position);
-                if (lineEnd < 0)
-                {
-                    return false;
-                }
-
-                string sizeText = Encoding.ASCII.GetString(_buffer, position, lineEnd - position).TrimEnd('\r');
-                int semicolon = sizeText.IndexOf(';');
-                if (semicolon >= 0)
-                {
-                    sizeText = sizeText.Substring(0, semicolon);
-                }
-
-                if (!int.TryParse(sizeText.Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int size) || size < 0)
-                {
-                    throw Unexpected($"its chunked body has a bad chunk size '{DeviceText.Printable(sizeText)}'");
-                }
-
-                if (size == 0)
-                {
-                    _body = body;
-                    _bodyLength = written;
-                    return true;
-                }
-
-                if (written + size > DeviceClient.MaxBodyBytes)
-                {
-                    throw Invalid($"its answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
-                }
-
-                int dataStart = lineEnd + 1;
-                if (_length < dataStart + size + 1)
-                {
-                    return false;
-                }
-
-                Buffer.BlockCopy(_buffer, dataStart, body, written, size);
-                written += size;
-                position = dataStart + size;
-                if (_buffer[position] == (byte)'\r')
-                {
-                    if (_length < position + 2)
-                    {
-                        return false;
-                    }
-
-                    position++;
-                }
-
-                position++; // the LF after the chunk's data
+                throw Unexpected($"its chunked body has a bad chunk size '{DeviceText.Printable(bad.SizeText)}'");
             }
+
+            if (result == ChunkedBody.Result.TooLarge)
+            {
+                throw Invalid($"its answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+            }
+
+            return result == ChunkedBody.Result.Complete;
         }
 
         private bool SetBody(int start, int count)
@@ -371,7 +327,7 @@ namespace Gasleser
         private GasleserInvalidResponseException Unexpected(string what) =>
             new GasleserInvalidResponseException($"{_computerName} answered /v1/data, but {what}.", _computerName, null, InvalidResponseKind.UnexpectedAnswer);
 
-        private static int IndexOf(byte[] buffer, int length, string pattern, int start = 0)
+        internal static int IndexOf(byte[] buffer, int length, string pattern, int start = 0)
         {
             for (int i = start; i <= length - pattern.Length; i++)
             {
