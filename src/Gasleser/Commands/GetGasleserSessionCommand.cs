@@ -63,7 +63,7 @@ namespace Gasleser.Commands
         // "[fe80::1]" is an IPv6 address, not a wildcard); anything else is a wildcard pattern.
         private static List<DeviceSession> Matching(List<DeviceSession> sessions, string name)
         {
-            if (AddressArgumentAttribute.RefusalOf(name) is GasleserInvalidAddressException refusal)
+            if (PipedAddress.RefusalIn(name) is GasleserInvalidAddressException refusal)
             {
                 throw refusal;
             }
