@@ -15,7 +15,7 @@ namespace Gasleser.Commands
     /// whose address starts with the word typed; the tooltip names the device. Any cmdlet gets it with
     /// one line on its parameter: <c>[ArgumentCompleter(typeof(ComputerNameCompleter))]</c>.
     /// </summary>
-    internal sealed class ComputerNameCompleter : IArgumentCompleter
+    public sealed class ComputerNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName,
