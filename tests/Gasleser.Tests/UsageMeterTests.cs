@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Management.Automation;
+using Gasleser.Hosting;
 using Gasleser.Logging;
 using Gasleser.Usage;
 using Xunit;
@@ -21,7 +23,7 @@ public sealed class UsageMeterTests
     {
         var rows = new List<GasleserUsage>();
         var warnings = new List<string>();
-        var meter = new UsageMeter(new PeriodCalendar(per, Berlin), conversion ?? EnergyConversion.None, rows.Add, warnings.Add);
+        var meter = new UsageMeter(new PeriodCalendar(per, Berlin), conversion ?? EnergyConversion.None, new Collect(rows, warnings));
         int peak = 0;
         foreach (var (id, at, total) in readings)
         {
@@ -31,6 +33,20 @@ public sealed class UsageMeterTests
 
         meter.Complete();
         return new Result(rows, warnings, peak);
+    }
+
+    /// <summary>Keeps the rows and warnings a meter writes.</summary>
+    private sealed class Collect(List<GasleserUsage> rows, List<string> warnings) : ICommandOutput
+    {
+        public void WriteObject(object item) => rows.Add((GasleserUsage)item);
+
+        public void WriteError(GasleserException error) => throw error;
+
+        public void WriteWarning(string message) => warnings.Add(message);
+
+        public void WriteVerbose(string message) { }
+
+        public void WriteProgress(ProgressRecord progress) { }
     }
 
     internal static (string, DateTimeOffset, double) R(string local, double total, string id = "GAS_1") =>

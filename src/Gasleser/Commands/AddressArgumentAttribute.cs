@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.CompilerServices;
 
 namespace Gasleser.Commands
 {
@@ -18,11 +17,6 @@ namespace Gasleser.Commands
     {
         public const string PropertiesRead = "ComputerName, IPAddress, HostName or CN";
         private static readonly string[] AddressProperties = { "ComputerName", "IPAddress", "HostName", "CN" };
-
-        // The refusal travels with the exact string instance bound to -ComputerName (reference identity),
-        // so the cmdlet reports it as its own error for that pipeline object and goes on with the next.
-        private static readonly ConditionalWeakTable<string, GasleserInvalidAddressException> Refused =
-            new ConditionalWeakTable<string, GasleserInvalidAddressException>();
 
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
@@ -50,15 +44,10 @@ namespace Gasleser.Commands
                 return inputData; // an IPAddress, a Uri, a number: its text is the address
             }
 
-            string shown = new string(DeviceText.Printable(LanguagePrimitives.ConvertTo<string>(inputData), 200).ToCharArray());
-            Refused.Add(shown, new GasleserInvalidAddressException(refusal, shown,
-                $"Give objects with a {PropertiesRead} property (and, if needed, a numeric Port), e.g. Import-Csv devices.csv | Select-Object @{{n='ComputerName';e={{$_.IP}}}}, Port | Get-GasleserReading."));
-            return shown;
+            // Bound as text carrying the refusal, so the cmdlet reports it as its own error for that pipeline
+            // object and goes on with the next (PipedAddress reads it back).
+            return PipedAddress.Refused(refusal, DeviceText.Printable(LanguagePrimitives.ConvertTo<string>(inputData), 200));
         }
-
-        /// <summary>The refusal for a pipeline object bound as <paramref name="address"/>, if it was one.</summary>
-        public static GasleserInvalidAddressException? RefusalOf(string address) =>
-            Refused.TryGetValue(address, out GasleserInvalidAddressException? refusal) ? refusal : null;
 
         // Why a custom object cannot bind by property name: no address property, one that is empty, or a Port that is
         // no port. Null when it can: the binder offers it here first (by value) and then binds it by property name.

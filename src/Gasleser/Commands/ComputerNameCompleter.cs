@@ -12,8 +12,8 @@ namespace Gasleser.Commands
     /// <summary>
     /// Tab completion for -ComputerName: the addresses of devices this process has heard from (a reading,
     /// or at least a 429), and those this user reached before on this machine (<see cref="KnownDevices"/>),
-    /// whose address starts with the word typed; the tooltip names the device. Any cmdlet gets it with
-    /// one line on its parameter: <c>[ArgumentCompleter(typeof(ComputerNameCompleter))]</c>.
+    /// whose address starts with the word typed; the tooltip names the device. Internal: PowerShell creates
+    /// it from the module's own [ArgumentCompleter] attributes, and no script is meant to name it.
     /// </summary>
     internal sealed class ComputerNameCompleter : IArgumentCompleter
     {

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Threading;
 using Gasleser.Logging;
 using Gasleser.Hosting;
 
@@ -13,9 +12,8 @@ namespace Gasleser.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "GasleserLog")]
     [OutputType(typeof(GasleserReading))]
-    public sealed class ExportGasleserLogCommand : PSCmdlet, IDisposable
+    public sealed class ExportGasleserLogCommand : GasleserCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private ReadingLogWriter? _writer;
         private bool _pattern;
         private string? _lastName, _lastPath;
@@ -55,7 +53,7 @@ namespace Gasleser.Commands
                 }
             }
 
-            _writer = new ReadingLogWriter(UseCulture ? LogFormat.ForCulture(CultureInfo.CurrentCulture) : LogFormat.Invariant);
+            _writer = new ReadingLogWriter(UseCulture ? LogFormat.ForCulture(CultureInfo.CurrentCulture) : LogFormat.Invariant, Output);
         }
 
         protected override void ProcessRecord()
@@ -66,20 +64,14 @@ namespace Gasleser.Commands
             }
 
             string path = FileFor(InputObject);
-            string? held;
+            WriteQueued(); // what the background retry of a held file reported
             try
             {
-                held = _writer!.Append(path, InputObject, _stop.Token);
+                _writer!.Append(path, InputObject, StopToken);
             }
             catch (OperationCanceledException)
             {
                 return;
-            }
-
-            ReportFailures();
-            if (held != null)
-            {
-                WriteWarning($"The log '{path}' cannot be written now: {held}. Readings are kept in order and written as soon as it can be written again (up to {ProcessWide.LogMaxPendingRows} readings).");
             }
 
             if (PassThru)
@@ -90,38 +82,20 @@ namespace Gasleser.Commands
 
         protected override void EndProcessing()
         {
-            GasleserLogFileException? lost;
+            WriteQueued();
             try
             {
-                lost = _writer!.Complete(ProcessWide.LogHeldFilePatience, _stop.Token);
+                _writer!.Complete(ProcessWide.LogHeldFilePatience, StopToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            ReportFailures();
-            if (lost != null)
-            {
-                WriteError(lost.ToErrorRecord());
-            }
+            WriteQueued(); // what the background retry reported while the last rows waited
         }
 
-        protected override void StopProcessing() => _stop.Cancel();
-
-        public void Dispose()
-        {
-            _writer?.Dispose();
-            _stop.Dispose();
-        }
-
-        private void ReportFailures()
-        {
-            foreach (GasleserLogFileException failure in _writer!.TakeFailures())
-            {
-                WriteError(failure.ToErrorRecord());
-            }
-        }
+        internal override void DisposeResources() => _writer?.Dispose();
 
         // The file of this reading: the path, or with a pattern the file of the reading's own local time.
         private string FileFor(GasleserReading reading)

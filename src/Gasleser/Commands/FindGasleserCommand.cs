@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using Gasleser.Discovery;
 
 namespace Gasleser.Commands
@@ -11,12 +9,8 @@ namespace Gasleser.Commands
     /// <summary>Find-Gasleser: finds devices by mDNS and by probing /v1/data across subnets.</summary>
     [Cmdlet(VerbsCommon.Find, "Gasleser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(GasleserDevice))]
-    public sealed class FindGasleserCommand : PSCmdlet, IDisposable
+    public sealed class FindGasleserCommand : GasleserCmdlet
     {
-        private const int ProgressId = 4224;
-        private readonly PipelineBridge _bridge = new PipelineBridge();
-        private int _progressPending;
-
         /// <summary>What to sweep: CIDR blocks, single addresses or ranges. Default: this machine's own IPv4 subnets.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -94,32 +88,17 @@ namespace Gasleser.Commands
                 Port = Port,
                 Timeout = TimeSpan.FromMilliseconds(TimeoutMilliseconds),
                 ThrottleLimit = ThrottleLimit,
-            });
+            }, Output);
             string plan = discovery.Plan();
             if (!ShouldProcess(plan, plan + " Probe?", "Find-Gasleser"))
             {
                 return;
             }
 
-            discovery.Found += device => _bridge.Post(() => WriteObject(device));
-            discovery.Verbose += message => _bridge.Post(() => WriteVerbose(message));
-            discovery.Progress += () =>
-            {
-                // One progress update queued at a time: a /24 finishes faster than the host can draw 254 bars.
-                if (Interlocked.Exchange(ref _progressPending, 1) == 0)
-                {
-                    _bridge.Post(() =>
-                    {
-                        Volatile.Write(ref _progressPending, 0);
-                        WriteProgress(Progress(discovery, completed: false));
-                    });
-                }
-            };
-
-            WriteProgress(Progress(discovery, completed: false));
-            _bridge.Run(this, string.Join(", ", ranges.Select(r => r.Text)), discovery.RunAsync);
-            _bridge.Pump(untilDone: true);
-            WriteProgress(Progress(discovery, completed: true));
+            WriteProgress(discovery.Progress(completed: false));
+            RunInBackground(string.Join(", ", ranges.Select(r => r.Text)), discovery.RunAsync);
+            WriteUntilWorkEnds();
+            WriteProgress(discovery.Progress(completed: true));
             foreach ((string deviceId, IReadOnlyList<string> addresses) in discovery.DuplicateIds())
             {
                 WriteWarning($"{addresses.Count} devices answered with the id {deviceId}: at {string.Join(", ", addresses)}. All are reported; " +
@@ -132,30 +111,5 @@ namespace Gasleser.Commands
                 WriteWarning(discovery.NothingFound());
             }
         }
-
-        private static ProgressRecord Progress(DeviceDiscovery discovery, bool completed)
-        {
-            long probed = discovery.Probed;
-            string found = discovery.DevicesFound.ToString(CultureInfo.InvariantCulture) + " device(s) found";
-            string status = discovery.Total > 0
-                ? $"{probed.ToString(CultureInfo.InvariantCulture)} of {discovery.Total.ToString(CultureInfo.InvariantCulture)} addresses probed, {found}"
-                : "Browsing mDNS for _gasleser._tcp.local, " + found;
-            var record = new ProgressRecord(ProgressId, "Find-Gasleser", status);
-            if (discovery.Total > 0)
-            {
-                record.PercentComplete = (int)Math.Min(100, probed * 100 / (double)discovery.Total);
-            }
-
-            if (completed)
-            {
-                record.RecordType = ProgressRecordType.Completed;
-            }
-
-            return record;
-        }
-
-        protected override void StopProcessing() => _bridge.Stop();
-
-        public void Dispose() => _bridge.Dispose();
     }
 }

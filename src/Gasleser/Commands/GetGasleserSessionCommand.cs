@@ -9,7 +9,7 @@ namespace Gasleser.Commands
     /// <summary>Get-GasleserSession: what this process knows about each device it has asked.</summary>
     [Cmdlet(VerbsCommon.Get, "GasleserSession")]
     [OutputType(typeof(GasleserSession))]
-    public sealed class GetGasleserSessionCommand : PSCmdlet
+    public sealed class GetGasleserSessionCommand : GasleserCmdlet
     {
         /// <summary>Addresses to show (wildcards allowed); all sessions when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -43,7 +43,7 @@ namespace Gasleser.Commands
                 }
                 catch (GasleserException ex)
                 {
-                    WriteError(ex.ToErrorRecord());
+                    Output.WriteError(ex);
                     continue;
                 }
 
@@ -63,7 +63,7 @@ namespace Gasleser.Commands
         // "[fe80::1]" is an IPv6 address, not a wildcard); anything else is a wildcard pattern.
         private static List<DeviceSession> Matching(List<DeviceSession> sessions, string name)
         {
-            if (AddressArgumentAttribute.RefusalOf(name) is GasleserInvalidAddressException refusal)
+            if (PipedAddress.RefusalIn(name) is GasleserInvalidAddressException refusal)
             {
                 throw refusal;
             }

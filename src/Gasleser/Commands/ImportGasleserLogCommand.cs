@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using Gasleser.Logging;
 
 namespace Gasleser.Commands
@@ -13,10 +12,8 @@ namespace Gasleser.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "GasleserLog")]
     [OutputType(typeof(GasleserReading))]
-    public sealed class ImportGasleserLogCommand : PSCmdlet, IDisposable
+    public sealed class ImportGasleserLogCommand : GasleserCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         /// <summary>Log files; wildcards allowed. From the pipeline as strings or Get-ChildItem's files.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
@@ -31,13 +28,11 @@ namespace Gasleser.Commands
                 {
                     try
                     {
-                        ReadingLogReader.Read(
-                            file, CultureInfo.CurrentCulture, WriteObject,
-                            invalid => WriteError(invalid.ToErrorRecord(file)), _stop.Token);
+                        ReadingLogReader.Read(file, CultureInfo.CurrentCulture, Output, StopToken);
                     }
                     catch (GasleserLogFileException ex)
                     {
-                        WriteError(ex.ToErrorRecord());
+                        Output.WriteError(ex);
                     }
                     catch (OperationCanceledException)
                     {
@@ -46,10 +41,6 @@ namespace Gasleser.Commands
                 }
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
-
-        public void Dispose() => _stop.Dispose();
 
         private string[] Resolve(string pattern)
         {
@@ -60,9 +51,9 @@ namespace Gasleser.Commands
             catch (Exception ex) when (ex is ItemNotFoundException || ex is WildcardPatternException || ex is ProviderNotFoundException
                                        || ex is DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
-                WriteError(new GasleserLogFileException(
+                Output.WriteError(new GasleserLogFileException(
                     $"No log file matches '{DeviceText.Printable(pattern, 200)}': {ex.Message}", pattern, ErrorCategory.ObjectNotFound,
-                    "Check the path; wildcards such as gas-*.csv are allowed.").ToErrorRecord());
+                    "Check the path; wildcards such as gas-*.csv are allowed."));
                 return Array.Empty<string>();
             }
         }

@@ -11,7 +11,7 @@ namespace Gasleser.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GasleserUsage")]
     [OutputType(typeof(GasleserUsage))]
-    public sealed class MeasureGasleserUsageCommand : PSCmdlet
+    public sealed class MeasureGasleserUsageCommand : GasleserCmdlet
     {
         /// <summary>The extra type name of rows with kWh: it picks the table view with the bill's columns.</summary>
         public const string BillTypeName = "Gasleser.GasleserUsage#Bill";
@@ -85,7 +85,8 @@ namespace Gasleser.Commands
             var conversion = new EnergyConversion(
                 calorific ? CalorificValue : (double?)null, ConversionFactor, price ? PricePerKWh : (double?)null);
             _calendar = new PeriodCalendar(Per, zone);
-            _meter = new UsageMeter(_calendar, conversion, WriteUsage, WriteWarning);
+            // Rows with kWh get the extra type name that picks the table view with the bill's columns.
+            _meter = new UsageMeter(_calendar, conversion, calorific ? OutputShownAs(BillTypeName) : Output);
             WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
@@ -98,7 +99,7 @@ namespace Gasleser.Commands
             }
             catch (GasleserInvalidReadingException ex)
             {
-                WriteError(ex.ToErrorRecord(InputObject));
+                Output.WriteError(ex.WithTarget(InputObject));
                 return;
             }
 
@@ -106,19 +107,6 @@ namespace Gasleser.Commands
         }
 
         protected override void EndProcessing() => _meter!.Complete();
-
-        private void WriteUsage(GasleserUsage usage)
-        {
-            if (usage.Energy == null)
-            {
-                WriteObject(usage);
-                return;
-            }
-
-            var shown = PSObject.AsPSObject(usage);
-            shown.TypeNames.Insert(0, BillTypeName);
-            WriteObject(shown);
-        }
 
         private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
 

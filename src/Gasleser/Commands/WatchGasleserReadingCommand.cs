@@ -14,23 +14,12 @@ namespace Gasleser.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Watch, "GasleserReading")]
     [OutputType(typeof(GasleserReading))]
-    public sealed class WatchGasleserReadingCommand : PSCmdlet, IDisposable
+    public sealed class WatchGasleserReadingCommand : GasleserDeviceCmdlet
     {
         /// <summary>The extra type name of a watch's readings, for their view (Gasleser.format.ps1xml).</summary>
         public const string WatchTypeName = "Gasleser.GasleserReading#Watch";
 
-        /// <summary>How long a stopped watch waits for its device loops to unwind before it returns.</summary>
-        private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(200);
-
-        private readonly PipelineBridge _bridge = new PipelineBridge();
         private readonly List<DeviceEndpoint> _endpoints = new List<DeviceEndpoint>();
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("IPAddress", "HostName", "CN")]
-        [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        [AddressArgument]
-        [ValidateNotNullOrEmpty]
-        public string[] ComputerName { get; set; } = Array.Empty<string>();
 
         /// <summary>Time between polls of a device (fixed rate): seconds (60), '15m' or 00:15:00. Default 12 s; at least 10 s, the device's limit; at most 1 day.</summary>
         [Parameter]
@@ -47,15 +36,8 @@ namespace Gasleser.Commands
         [TimeSpanArgument(0, minimumIncluded: false)]
         public TimeSpan Duration { get; set; }
 
-        /// <summary>The device's HTTP port when the address names none.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; } = DeviceEndpoint.DefaultPort;
-
-        /// <summary>Seconds for each poll's whole exchange: connect, headers and body.</summary>
-        [Parameter]
-        [ValidateRange(1, 300)]
-        public int TimeoutSec { get; set; } = 5;
+        /// <summary>How long a stopped watch waits for its device loops to unwind before it returns.</summary>
+        internal override TimeSpan StopGrace => TimeSpan.FromMilliseconds(200);
 
         private bool Bound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
@@ -73,23 +55,15 @@ namespace Gasleser.Commands
         {
             // Addresses are gathered here and watched from EndProcessing, so that all devices share one
             // start and a pipeline of addresses is watched as a whole.
-            foreach (string address in ComputerName)
+            foreach (DeviceEndpoint endpoint in NamedEndpoints())
             {
-                try
+                if (_endpoints.Contains(endpoint))
                 {
-                    DeviceEndpoint endpoint = PipedAddress.Parse(address, Port);
-                    if (_endpoints.Contains(endpoint))
-                    {
-                        WriteVerbose($"{endpoint}: named more than once; watched once.");
-                        continue;
-                    }
+                    WriteVerbose($"{endpoint}: named more than once; watched once.");
+                    continue;
+                }
 
-                    _endpoints.Add(endpoint);
-                }
-                catch (GasleserInvalidAddressException ex)
-                {
-                    WriteError(ex.ToErrorRecord());
-                }
+                _endpoints.Add(endpoint);
             }
         }
 
@@ -105,74 +79,15 @@ namespace Gasleser.Commands
                 Interval,
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
-            var output = new BridgeOutput(this);
+            var output = OutputShownAs(WatchTypeName); // Get-GasleserReading's type (one CSV log takes both); the type name picks the view with the deltas
             foreach (DeviceEndpoint endpoint in _endpoints)
             {
                 WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {ProcessWide.Clock.WallTime(schedule.Start).ToLocalTime():HH:mm:ss.fff}.");
                 var watch = new DeviceWatch(SessionRegistry.Get(endpoint), schedule, TimeSpan.FromSeconds(TimeoutSec), output);
-                _bridge.Run(this, endpoint.ComputerName, watch.RunAsync);
+                RunInBackground(endpoint.ComputerName, watch.RunAsync);
             }
 
-            try
-            {
-                _bridge.Pump(untilDone: true);
-            }
-            catch
-            {
-                // Ctrl+C, or an error made terminating by -ErrorAction Stop: nothing of this watch goes on.
-                _bridge.Stop();
-                _bridge.WaitForWorkToEnd(StopGrace);
-                throw;
-            }
-        }
-
-        protected override void StopProcessing()
-        {
-            _bridge.Stop();
-            _bridge.WaitForWorkToEnd(StopGrace);
-        }
-
-        public void Dispose() => _bridge.Dispose();
-
-        /// <summary>Hands a watch's results to the pipeline thread.</summary>
-        private sealed class BridgeOutput : IWatchOutput
-        {
-            private readonly WatchGasleserReadingCommand _cmdlet;
-
-            public BridgeOutput(WatchGasleserReadingCommand cmdlet) => _cmdlet = cmdlet;
-
-            public void Reading(GasleserReading reading) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(AsWatchReading(reading)));
-
-            // The same reading type as Get-GasleserReading (one CSV log takes both); the extra type name
-            // picks the table view with the delta columns.
-            private static PSObject AsWatchReading(GasleserReading reading)
-            {
-                var shown = PSObject.AsPSObject(reading);
-                shown.TypeNames.Insert(0, WatchTypeName);
-                return shown;
-            }
-
-            public void Error(GasleserException error)
-            {
-                if (_cmdlet._bridge.ShouldReport(error))
-                {
-                    _cmdlet._bridge.Post(() => _cmdlet.WriteError(error.ToErrorRecord()));
-                }
-            }
-
-            public void Warning(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteWarning(message));
-
-            public void Verbose(string message) => _cmdlet._bridge.Post(() => _cmdlet.WriteVerbose(message));
-
-            public void WriteObject(object item) => _cmdlet._bridge.Post(() => _cmdlet.WriteObject(item));
-
-            public void WriteError(GasleserException error) => Error(error);
-
-            public void WriteWarning(string message) => Warning(message);
-
-            public void WriteVerbose(string message) => Verbose(message);
-
-            public void WriteProgress(ProgressRecord progress) => _cmdlet._bridge.Post(() => _cmdlet.WriteProgress(progress));
+            WriteUntilWorkEnds();
         }
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
@@ -37,11 +39,14 @@ namespace Gasleser.Discovery
     /// Finds devices by mDNS and by sweep at once, confirms each with a probe through its device session,
     /// and reports each address once (mDNS and the sweep finding one device at one address are merged;
     /// devices sharing an id at different addresses are all reported, see <see cref="DuplicateIds"/>).
-    /// Everything it reports goes through the callbacks, from background threads.
+    /// Everything it reports goes to its output, from background threads: each device found as an object,
+    /// what -Verbose tells, and progress after each probe of a swept address.
     /// </summary>
     internal sealed class DeviceDiscovery
     {
+        private const int ProgressId = 4224;
         private readonly DiscoveryOptions _options;
+        private readonly ICommandOutput _output;
         private readonly object _lock = new object();
         private readonly HashSet<string> _reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<string>> _addressesById = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
@@ -52,20 +57,12 @@ namespace Gasleser.Discovery
         private int _announced;
         private int _notGasleser;
 
-        public DeviceDiscovery(DiscoveryOptions options)
+        public DeviceDiscovery(DiscoveryOptions options, ICommandOutput output)
         {
             _options = options;
+            _output = output;
             Total = options.Ranges.Aggregate(BigInteger.Zero, (sum, r) => sum + r.Count);
         }
-
-        /// <summary>A device found (once per device).</summary>
-        public event Action<GasleserDevice>? Found;
-
-        /// <summary>What a host that is not a Gasleser answered, and other things -Verbose tells.</summary>
-        public event Action<string>? Verbose;
-
-        /// <summary>A probe of a swept address finished (read <see cref="Probed"/> and <see cref="DevicesFound"/>).</summary>
-        public event Action? Progress;
 
         /// <summary>Addresses the sweep will probe.</summary>
         public BigInteger Total { get; }
@@ -152,6 +149,28 @@ namespace Gasleser.Discovery
             return "No Gasleser found. Likely causes: " + string.Join("; ", causes) + ".";
         }
 
+        /// <summary>Where the run stands: addresses probed of all, devices found; <paramref name="completed"/> at its end.</summary>
+        public ProgressRecord Progress(bool completed)
+        {
+            long probed = Probed;
+            string found = DevicesFound.ToString(CultureInfo.InvariantCulture) + " device(s) found";
+            string status = Total > 0
+                ? $"{probed.ToString(CultureInfo.InvariantCulture)} of {Total.ToString(CultureInfo.InvariantCulture)} addresses probed, {found}"
+                : "Browsing mDNS for _gasleser._tcp.local, " + found;
+            var record = new ProgressRecord(ProgressId, "Find-Gasleser", status);
+            if (Total > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, probed * 100 / (double)Total);
+            }
+
+            if (completed)
+            {
+                record.RecordType = ProgressRecordType.Completed;
+            }
+
+            return record;
+        }
+
         public Task RunAsync(CancellationToken cancellationToken)
         {
             var work = new List<Task>();
@@ -190,7 +209,7 @@ namespace Gasleser.Discovery
 
                     await ProbeAsync(address, _options.Port, GasleserDiscoveryMethod.Sweep, null, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _probed);
-                    Progress?.Invoke();
+                    _output.WriteProgress(Progress(completed: false));
                 }
             }
 
@@ -207,13 +226,13 @@ namespace Gasleser.Discovery
                 {
                     Interlocked.Increment(ref _announced);
                     IPAddress address = service.Addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? service.Addresses[0];
-                    Verbose?.Invoke($"mDNS: {service.InstanceName} is {service.HostName} at {address} port {service.Port}; confirming with a probe.");
+                    _output.WriteVerbose($"mDNS: {service.InstanceName} is {service.HostName} at {address} port {service.Port}; confirming with a probe.");
                     lock (probes)
                     {
                         probes.Add(Task.Run(() => ProbeAsync(address, service.Port, GasleserDiscoveryMethod.Mdns, service.HostName, cancellationToken), cancellationToken));
                     }
                 },
-                Verbose,
+                _output.WriteVerbose,
                 cancellationToken).ConfigureAwait(false);
 
             Task[] started;
@@ -238,25 +257,25 @@ namespace Gasleser.Discovery
             catch (GasleserFirmwareUnsupportedException)
             {
                 Interlocked.Increment(ref _notGasleser);
-                Verbose?.Invoke($"{endpoint.ComputerName} answered 404 Not Found on /v1/data: not a Gasleser, or one with firmware older than 1.0.21; not reported.");
+                _output.WriteVerbose($"{endpoint.ComputerName} answered 404 Not Found on /v1/data: not a Gasleser, or one with firmware older than 1.0.21; not reported.");
                 return;
             }
             catch (GasleserInvalidResponseException ex)
             {
                 Interlocked.Increment(ref _notGasleser);
-                Verbose?.Invoke($"{ex.Message} Not reported.");
+                _output.WriteVerbose($"{ex.Message} Not reported.");
                 return;
             }
             catch (GasleserDeviceErrorException ex)
             {
                 // An HTTP error on /v1/data is most likely a Gasleser that is starting up or unwell: reported, with its status.
-                Verbose?.Invoke(ex.Message);
+                _output.WriteVerbose(ex.Message);
                 deviceError = ex;
                 result = null;
             }
             catch (GasleserException ex) when (method == GasleserDiscoveryMethod.Mdns)
             {
-                Verbose?.Invoke($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
+                _output.WriteVerbose($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
                 return;
             }
             catch (GasleserException)
@@ -318,11 +337,11 @@ namespace Gasleser.Discovery
 
             if (result?.Status == GasleserDeviceStatus.Busy)
             {
-                Verbose?.Invoke($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result!.NextAllowed?.ToLocalTime():HH:mm:ss}.");
+                _output.WriteVerbose($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result!.NextAllowed?.ToLocalTime():HH:mm:ss}.");
             }
             else if (result?.FromSession == true)
             {
-                Verbose?.Invoke($"{endpoint.ComputerName}: this process asked it less than {DeviceTurn.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
+                _output.WriteVerbose($"{endpoint.ComputerName}: this process asked it less than {DeviceTurn.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
             }
 
             if (device.Reading != null)
@@ -330,7 +349,7 @@ namespace Gasleser.Discovery
                 KnownDevices.Remember(device.Reading);
             }
 
-            Found?.Invoke(device);
+            _output.WriteObject(device);
         }
     }
 }

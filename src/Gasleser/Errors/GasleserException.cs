@@ -28,9 +28,21 @@ namespace Gasleser
         /// <summary>What the user can do about it.</summary>
         public abstract string RecommendedAction { get; }
 
+        // What the error record names as its target: the address, unless set to the object the failure is
+        // about (the piped row, the log file) — also when that object is null.
+        private object? _target;
+        private bool _targetSet;
+
+        /// <summary>Makes <paramref name="target"/> the error record's target object instead of <see cref="ComputerName"/>.</summary>
+        private protected void SetTarget(object? target)
+        {
+            _target = target;
+            _targetSet = true;
+        }
+
         public ErrorRecord ToErrorRecord()
         {
-            return new ErrorRecord(this, ErrorId, Category, ComputerName)
+            return new ErrorRecord(this, ErrorId, Category, _targetSet ? _target : ComputerName)
             {
                 ErrorDetails = new ErrorDetails(Message) { RecommendedAction = RecommendedAction },
             };

@@ -66,12 +66,12 @@ namespace Gasleser
             "(2026-11-25T15:05:39+01:00 as Export-GasleserLog writes it, what Export-Csv writes, or Unix seconds) and a TotalConsumption " +
             "in m³ (12345.8 or 12345,8). The rules: Get-Help about_Gasleser, READING LOGS BACK.";
 
-        /// <summary>The error record for the input object the reading came from (its target).</summary>
-        public ErrorRecord ToErrorRecord(object? inputObject) =>
-            new ErrorRecord(this, ErrorId, Category, inputObject)
-            {
-                ErrorDetails = new ErrorDetails(Message) { RecommendedAction = RecommendedAction },
-            };
+        /// <summary>Makes the input object the reading came from (the piped row, the log file) the error record's target; returns this.</summary>
+        internal GasleserInvalidReadingException WithTarget(object? inputObject)
+        {
+            SetTarget(inputObject);
+            return this;
+        }
     }
 
     /// <summary>

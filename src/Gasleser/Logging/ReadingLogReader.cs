@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using System.Threading;
 using CsvHelper;
+using Gasleser.Hosting;
 using Gasleser.Readings;
 
 namespace Gasleser.Logging
@@ -24,12 +25,11 @@ namespace Gasleser.Logging
         private static readonly string[] Required = { "DeviceId", "Timestamp", "TotalConsumption" };
 
         /// <summary>
-        /// Streams the readings of <paramref name="path"/> to <paramref name="reading"/> and its bad rows to
-        /// <paramref name="invalid"/>. Throws <see cref="GasleserLogFileException"/> when the file cannot be
+        /// Streams the readings of <paramref name="path"/> to <paramref name="output"/>, and its bad rows as errors
+        /// whose target is the file. Throws <see cref="GasleserLogFileException"/> when the file cannot be
         /// opened or read, or its header is no reading's.
         /// </summary>
-        public static void Read(
-            string path, CultureInfo culture, Action<GasleserReading> reading, Action<GasleserInvalidReadingException> invalid, CancellationToken cancel)
+        public static void Read(string path, CultureInfo culture, ICommandOutput output, CancellationToken cancel)
         {
             try
             {
@@ -57,7 +57,7 @@ namespace Gasleser.Logging
                     cancel.ThrowIfCancellationRequested();
                     if (rows.LineNumber == malformedLine)
                     {
-                        invalid(new GasleserInvalidReadingException($"{Where(path, rows.LineNumber)}: the row is cut short (a line left half-written) or its quotes are broken.", path));
+                        output.WriteError(Invalid(path, rows.LineNumber, "the row is cut short (a line left half-written) or its quotes are broken."));
                         continue;
                     }
 
@@ -68,11 +68,11 @@ namespace Gasleser.Logging
 
                     try
                     {
-                        reading(RowParser.Read(Field, zone, culture, hostNow));
+                        output.WriteObject(RowParser.Read(Field, zone, culture, hostNow));
                     }
                     catch (GasleserInvalidReadingException ex)
                     {
-                        invalid(new GasleserInvalidReadingException($"{Where(path, rows.LineNumber)}: {ex.Message}", path));
+                        output.WriteError(Invalid(path, rows.LineNumber, ex.Message));
                     }
                 }
             }
@@ -86,7 +86,9 @@ namespace Gasleser.Logging
             }
         }
 
-        private static string Where(string path, long line) => $"{path}, line {line.ToString(CultureInfo.InvariantCulture)}";
+        // A bad row: the message names file and line, the error record targets the file.
+        private static GasleserInvalidReadingException Invalid(string path, long line, string problem) =>
+            new GasleserInvalidReadingException($"{path}, line {line.ToString(CultureInfo.InvariantCulture)}: {problem}", path).WithTarget(path);
 
         private static int MaxIndex(Dictionary<string, int> columns)
         {

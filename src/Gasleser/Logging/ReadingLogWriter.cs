@@ -17,6 +17,10 @@ namespace Gasleser.Logging
     /// A file another program holds (Excel locks an open CSV) does not lose rows: they wait here, in order,
     /// up to <see cref="ProcessWide.LogMaxPendingRows"/>, and are written by a background retry or the next Append once
     /// the file can be written again. One instance per Export-GasleserLog invocation.
+    ///
+    /// What goes wrong is reported through the command's output: a row its file refuses outright is an error
+    /// (from the background retry too: the output hands that to the pipeline thread), a file starting to hold
+    /// rows back is one warning, and rows that could not be written at all are one error at the end.
     /// </summary>
     internal sealed class ReadingLogWriter : IDisposable
     {
@@ -24,19 +28,21 @@ namespace Gasleser.Logging
         private static readonly byte[] NewLine = Utf8.GetBytes(Environment.NewLine);
 
         private readonly LogFormat _format;
+        private readonly ICommandOutput _output;
         private readonly object _gate = new object();
         private readonly Queue<PendingRow> _pending = new Queue<PendingRow>();
         private readonly Timer _retry;
         private readonly Random _jitter = new Random();
-        private readonly List<GasleserLogFileException> _failures = new List<GasleserLogFileException>();
+        private readonly List<GasleserLogFileException> _refused = new List<GasleserLogFileException>();
         private string? _heldReason;
         private int _lost;
         private DateTimeOffset _lostFirst, _lostLast;
         private string _lostPath = "";
 
-        public ReadingLogWriter(LogFormat format)
+        public ReadingLogWriter(LogFormat format, ICommandOutput output)
         {
             _format = format;
+            _output = output;
             _retry = new Timer(_ => RetryPending(), null, Timeout.Infinite, Timeout.Infinite);
         }
 
@@ -54,34 +60,46 @@ namespace Gasleser.Logging
 
         /// <summary>
         /// Writes the row now (after any rows still waiting for their file), or keeps it when its file is held.
-        /// Returns why the file is held the first time rows start waiting (for one warning), else null.
-        /// Throws <see cref="GasleserLogFileException"/> when the file is no log of readings or cannot be a file at all.
+        /// The rows whose file refused them are errors; the first time rows start waiting, a warning says why.
         /// </summary>
-        public string? Append(string path, GasleserReading reading, CancellationToken cancel)
+        public void Append(string path, GasleserReading reading, CancellationToken cancel)
         {
+            string? held;
+            GasleserLogFileException[] refused;
             lock (_gate)
             {
                 bool wasWaiting = _pending.Count > 0;
                 Enqueue(new PendingRow(path, _format.Row(reading), reading.Timestamp));
                 // Rows already waiting mean the file is held: try once, without the short wait for another writer.
-                string? reason = Drain(cancel, wasWaiting ? TimeSpan.Zero : ProcessWide.LogContentionWait);
-                if (reason == null || wasWaiting)
+                held = Drain(cancel, wasWaiting ? TimeSpan.Zero : ProcessWide.LogContentionWait);
+                if (wasWaiting)
                 {
-                    return null;
+                    held = null;
+                }
+                else if (held != null)
+                {
+                    _retry.Change(ProcessWide.LogRetryInterval, ProcessWide.LogRetryInterval);
                 }
 
-                _retry.Change(ProcessWide.LogRetryInterval, ProcessWide.LogRetryInterval);
-                return reason;
+                refused = TakeRefused();
+            }
+
+            Report(refused);
+            if (held != null)
+            {
+                _output.WriteWarning($"The log '{path}' cannot be written now: {held}. Readings are kept in order and written as soon as it can be written again (up to {ProcessWide.LogMaxPendingRows} readings).");
             }
         }
 
         /// <summary>
-        /// At the end: tries the waiting rows until <paramref name="patience"/> has passed. Returns the error
-        /// for rows that could not be written (waiting still, or beyond what could be kept), or null.
+        /// At the end: tries the waiting rows until <paramref name="patience"/> has passed. Rows that could not be
+        /// written (waiting still, or beyond what could be kept) are one error.
         /// </summary>
-        public GasleserLogFileException? Complete(TimeSpan patience, CancellationToken cancel)
+        public void Complete(TimeSpan patience, CancellationToken cancel)
         {
             DateTime giveUp = DateTime.UtcNow + patience;
+            GasleserLogFileException[] refused;
+            GasleserLogFileException? lost = null;
             lock (_gate)
             {
                 while (_pending.Count > 0 && Drain(cancel, ProcessWide.LogContentionWait) != null && DateTime.UtcNow < giveUp)
@@ -96,40 +114,63 @@ namespace Gasleser.Logging
                 }
 
                 _pending.Clear();
-                if (_lost == 0)
+                if (_lost > 0)
                 {
-                    return null;
+                    string times = _lost == 1 ? LogFormat.Time(_lostFirst) : $"from {LogFormat.Time(_lostFirst)} to {LogFormat.Time(_lostLast)}";
+                    lost = new GasleserLogFileException(
+                        $"{_lost} reading(s) {times} could not be written to '{_lostPath}': {_heldReason ?? "the file could not be written"}.",
+                        _lostPath, ErrorCategory.WriteError,
+                        "Close the program that holds the log (a spreadsheet keeps a CSV locked while it is open), or log to another file; the readings named were not written.");
                 }
 
-                string times = _lost == 1 ? LogFormat.Time(_lostFirst) : $"from {LogFormat.Time(_lostFirst)} to {LogFormat.Time(_lostLast)}";
-                return new GasleserLogFileException(
-                    $"{_lost} reading(s) {times} could not be written to '{_lostPath}': {_heldReason ?? "the file could not be written"}.",
-                    _lostPath, ErrorCategory.WriteError,
-                    "Close the program that holds the log (a spreadsheet keeps a CSV locked while it is open), or log to another file; the readings named were not written.");
+                refused = TakeRefused();
             }
-        }
 
-        /// <summary>Rows refused by their file since the last call (for the pipeline thread to report).</summary>
-        public List<GasleserLogFileException> TakeFailures()
-        {
-            lock (_gate)
+            Report(refused);
+            if (lost != null)
             {
-                var failures = new List<GasleserLogFileException>(_failures);
-                _failures.Clear();
-                return failures;
+                _output.WriteError(lost);
             }
         }
 
         public void Dispose() => _retry.Dispose();
 
+        // On the timer's thread: the output hands what it reports to the pipeline thread.
         private void RetryPending()
         {
+            GasleserLogFileException[] refused;
             lock (_gate)
             {
                 if (Drain(CancellationToken.None, TimeSpan.Zero) == null)
                 {
                     _retry.Change(Timeout.Infinite, Timeout.Infinite);
                 }
+
+                refused = TakeRefused();
+            }
+
+            Report(refused);
+        }
+
+        // Under the lock: the rows refused by their file in the drains of this call, each reported by the thread that found it.
+        private GasleserLogFileException[] TakeRefused()
+        {
+            if (_refused.Count == 0)
+            {
+                return Array.Empty<GasleserLogFileException>();
+            }
+
+            GasleserLogFileException[] refused = _refused.ToArray();
+            _refused.Clear();
+            return refused;
+        }
+
+        // Outside the lock: on the pipeline thread an error is written at once and can stop the command.
+        private void Report(GasleserLogFileException[] refused)
+        {
+            foreach (GasleserLogFileException failure in refused)
+            {
+                _output.WriteError(failure);
             }
         }
 
@@ -167,7 +208,7 @@ namespace Gasleser.Logging
                 {
                     // This row cannot go to its file at all (not a log of readings, no such folder): it is reported, the rest goes on.
                     _pending.Dequeue();
-                    _failures.Add(failure);
+                    _refused.Add(failure);
                     continue;
                 }
 

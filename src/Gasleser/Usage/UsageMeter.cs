@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using Gasleser.Hosting;
 
 namespace Gasleser.Usage
 {
@@ -30,17 +31,16 @@ namespace Gasleser.Usage
     {
         private readonly PeriodCalendar _calendar;
         private readonly EnergyConversion _conversion;
-        private readonly Action<GasleserUsage> _write;
-        private readonly Action<string> _warn;
+        private readonly ICommandOutput _output;
         private readonly Dictionary<string, DeviceState> _devices = new Dictionary<string, DeviceState>(StringComparer.Ordinal);
         private readonly List<DeviceState> _order = new List<DeviceState>();
 
-        public UsageMeter(PeriodCalendar calendar, EnergyConversion conversion, Action<GasleserUsage> write, Action<string> warn)
+        /// <summary>Rows and warnings go to <paramref name="output"/>.</summary>
+        public UsageMeter(PeriodCalendar calendar, EnergyConversion conversion, ICommandOutput output)
         {
             _calendar = calendar;
             _conversion = conversion;
-            _write = write;
-            _warn = warn;
+            _output = output;
         }
 
         /// <summary>Readings held in memory right now, over all devices (for tests and the benchmark).</summary>
@@ -110,7 +110,7 @@ namespace Gasleser.Usage
                 {
                     foreach (GasleserUsage row in Measure(device.Id, device.Points, device.WrittenUntil, long.MaxValue))
                     {
-                        _write(row);
+                        _output.WriteObject(row);
                     }
 
                     device.Points.Clear();
@@ -118,12 +118,12 @@ namespace Gasleser.Usage
 
                 if (device.Conflicts > 0)
                 {
-                    _warn($"{device.Id}: {device.Conflicts} reading(s) had the same timestamp as an earlier reading but a different total; the first one given was used.");
+                    _output.WriteWarning($"{device.Id}: {device.Conflicts} reading(s) had the same timestamp as an earlier reading but a different total; the first one given was used.");
                 }
 
                 if (device.Late > 0)
                 {
-                    _warn($"{device.Id}: {device.Late} reading(s) from {Show(device.LateFirst)} to {Show(device.LateLast)} came after the rows of their periods had been written " +
+                    _output.WriteWarning($"{device.Id}: {device.Late} reading(s) from {Show(device.LateFirst)} to {Show(device.LateLast)} came after the rows of their periods had been written " +
                           "(the input is not in time order) and were not used. If they repeat readings given before (the same log read twice), nothing is missing. " +
                           "Otherwise give the input in time order, e.g. older CSV files first.");
                 }
@@ -145,7 +145,7 @@ namespace Gasleser.Usage
             {
                 foreach (GasleserUsage row in Measure(device.Id, points, device.WrittenUntil, start))
                 {
-                    _write(row);
+                    _output.WriteObject(row);
                 }
 
                 device.WrittenUntil = start;

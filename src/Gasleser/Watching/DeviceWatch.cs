@@ -7,18 +7,6 @@ using Gasleser.Hosting;
 
 namespace Gasleser.Watching
 {
-    /// <summary>Where a watch's results go; the cmdlet hands them to the pipeline thread.</summary>
-    internal interface IWatchOutput : ICommandOutput
-    {
-        void Reading(GasleserReading reading);
-
-        void Error(GasleserException error);
-
-        void Warning(string message);
-
-        void Verbose(string message);
-    }
-
     /// <summary>
     /// Watches one device: polls it through its shared session on the watch's fixed-rate schedule,
     /// adds the consumption deltas, and reports every poll as a reading or an error. A failed poll ends
@@ -30,10 +18,10 @@ namespace Gasleser.Watching
         private readonly DeviceSession _session;
         private readonly WatchSchedule _schedule;
         private readonly TimeSpan _timeout;
-        private readonly IWatchOutput _output;
+        private readonly ICommandOutput _output;
         private readonly ConsumptionTracker _tracker = new ConsumptionTracker();
 
-        public DeviceWatch(DeviceSession session, WatchSchedule schedule, TimeSpan timeout, IWatchOutput output)
+        public DeviceWatch(DeviceSession session, WatchSchedule schedule, TimeSpan timeout, ICommandOutput output)
         {
             _session = session;
             _schedule = schedule;
@@ -60,7 +48,7 @@ namespace Gasleser.Watching
 
                 if (next.Value > poll + 1)
                 {
-                    _output.Warning($"{name}: skipped {next.Value - poll - 1} poll(s) due {Time(clock, _schedule.DueTime(poll + 1))}"
+                    _output.WriteWarning($"{name}: skipped {next.Value - poll - 1} poll(s) due {Time(clock, _schedule.DueTime(poll + 1))}"
                         + (next.Value - poll > 2 ? $" to {Time(clock, _schedule.DueTime(next.Value - 1))}" : "")
                         + $": the previous poll ran until {Time(clock, now)}, past their whole slot(s). The next poll is the one due {Time(clock, _schedule.DueTime(next.Value))}.");
                 }
@@ -73,7 +61,7 @@ namespace Gasleser.Watching
                 }
                 else if (due < now)
                 {
-                    _output.Verbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(clock, now)}).");
+                    _output.WriteVerbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(clock, now)}).");
                 }
 
                 made++;
@@ -81,11 +69,11 @@ namespace Gasleser.Watching
                 {
                     GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken).ConfigureAwait(false);
                     KnownDevices.Remember(reading);
-                    _output.Reading(_tracker.Annotate(reading, _output.Warning));
+                    _output.WriteObject(_tracker.Annotate(reading, _output.WriteWarning));
                 }
                 catch (GasleserException error)
                 {
-                    _output.Error(error);
+                    _output.WriteError(error);
                 }
             }
         }
