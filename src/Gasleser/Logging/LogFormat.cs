@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Management.Automation;
 using CsvHelper;
 
 namespace Gasleser.Logging
@@ -65,10 +66,40 @@ namespace Gasleser.Logging
         public static string Time(DateTimeOffset time) => time.ToLocalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
 
         /// <summary>The delimiters a log's header may use: Export-Csv's default, -UseCulture's in common cultures, tab.</summary>
-        public static readonly string[] KnownDelimiters = { ",", ";", "\t", "|" };
+        private static readonly string[] KnownDelimiters = { ",", ";", "\t", "|" };
+
+        /// <summary>
+        /// Throws <see cref="GasleserLogFileException"/> unless <paramref name="header"/>, the first line of the log
+        /// <paramref name="path"/>, names the reading's columns split at this format's delimiter.
+        /// </summary>
+        public void CheckHeader(string header, string path)
+        {
+            if (IsLogHeader(header, Delimiter))
+            {
+                return;
+            }
+
+            foreach (string other in KnownDelimiters)
+            {
+                if (other != Delimiter && IsLogHeader(header, other))
+                {
+                    throw new GasleserLogFileException(
+                        $"The log '{path}' separates its columns with '{Shown(other)}', this command with '{Shown(Delimiter)}'; nothing was written.",
+                        path, ErrorCategory.InvalidData,
+                        "Append with the same -UseCulture setting (and culture) the log was started with, or start a new file.");
+                }
+            }
+
+            throw new GasleserLogFileException(
+                $"'{path}' is not a log of Gasleser readings: its header is '{DeviceText.Printable(header, 120)}'; nothing was written.",
+                path, ErrorCategory.InvalidData,
+                "Give a new file, or a log started by Export-GasleserLog or by Export-Csv of Gasleser readings (columns " + string.Join(",", Columns) + ").");
+        }
+
+        private static string Shown(string delimiter) => delimiter == "\t" ? "tab" : delimiter;
 
         /// <summary>True when the header line names exactly the log's columns, in order, split at <paramref name="delimiter"/>.</summary>
-        public static bool IsLogHeader(string line, string delimiter)
+        private static bool IsLogHeader(string line, string delimiter)
         {
             IReadOnlyList<string> fields;
             try

@@ -281,7 +281,7 @@ namespace Gasleser.Logging
             }
             else
             {
-                CheckHeader(file, row.Path);
+                _format.CheckHeader(FirstLine(file), row.Path);
                 file.Seek(-1, SeekOrigin.End);
                 if (file.ReadByte() != '\n')
                 {
@@ -301,32 +301,6 @@ namespace Gasleser.Logging
             byte[] text = Utf8.GetBytes(line);
             bytes.Write(text, 0, text.Length);
             bytes.Write(NewLine, 0, NewLine.Length);
-        }
-
-        // The file's header must name the reading's columns, split at the delimiter this writer uses.
-        private void CheckHeader(FileStream file, string path)
-        {
-            string header = FirstLine(file);
-            if (LogFormat.IsLogHeader(header, _format.Delimiter))
-            {
-                return;
-            }
-
-            foreach (string other in LogFormat.KnownDelimiters)
-            {
-                if (other != _format.Delimiter && LogFormat.IsLogHeader(header, other))
-                {
-                    throw new GasleserLogFileException(
-                        $"The log '{path}' separates its columns with '{Shown(other)}', this command with '{Shown(_format.Delimiter)}'; nothing was written.",
-                        path, ErrorCategory.InvalidData,
-                        "Append with the same -UseCulture setting (and culture) the log was started with, or start a new file.");
-                }
-            }
-
-            throw new GasleserLogFileException(
-                $"'{path}' is not a log of Gasleser readings: its header is '{DeviceText.Printable(header, 120)}'; nothing was written.",
-                path, ErrorCategory.InvalidData,
-                "Give a new file, or a log started by Export-GasleserLog or by Export-Csv of Gasleser readings (columns " + string.Join(",", LogFormat.Columns) + ").");
         }
 
         // The header line: the first line, after a byte order mark and Export-Csv's "#TYPE" line if present.
@@ -351,8 +325,6 @@ namespace Gasleser.Logging
                 return line ?? "";
             }
         }
-
-        private static string Shown(string delimiter) => delimiter == "\t" ? "tab" : delimiter;
 
         private readonly struct PendingRow
         {
