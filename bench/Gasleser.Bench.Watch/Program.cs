@@ -11,7 +11,8 @@ using Gasleser.Simulator;
 //   dotnet run -c Release --project bench/Gasleser.Bench.Watch                 # N = 10, 100, 500; 60 s each
 //   dotnet run -c Release --project bench/Gasleser.Bench.Watch -- 10 50 --span 30
 // Prints, per N: polls the devices saw vs the schedule's, p50/p99/max lateness of each poll against its
-// due time, CPU time, and peak memory. The devices run in this process too, so CPU and memory include them.
+// due time (each device's own: the watch staggers them), CPU time, and peak memory. The devices run in
+// this process too, so CPU and memory include them.
 
 var c = CultureInfo.InvariantCulture;
 TimeSpan interval = TimeSpan.FromSeconds(12); // the watch's default
@@ -43,7 +44,6 @@ using (PowerShell import = PowerShell.Create())
     import.AddScript($"Import-Module '{manifest}' -ErrorAction Stop").Invoke();
 }
 
-long expectedPerDevice = (span.Ticks + interval.Ticks - 1) / interval.Ticks;
 Console.WriteLine($"Watch-GasleserReading -Interval {interval.TotalSeconds:0} s -Duration {span.TotalSeconds:0} s; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
 Console.WriteLine("CPU and memory are the whole process: the module, the PowerShell engine and the simulated devices.");
 Console.WriteLine();
@@ -92,18 +92,16 @@ foreach (int n in sizes)
     self.Refresh();
     TimeSpan cpu = self.TotalProcessorTime - cpuBefore;
 
-    // Lateness: every device's poll k is due at start + k × interval, the start the watch states in its
-    // verbose "polling … from HH:mm:ss.fff." line (local time, to the millisecond).
-    var requests = servers.Select(s => s.Device.Requests).ToList();
-    string stated = ps.Streams.Verbose.Select(v => v.Message).First(m => m.Contains(" from ", StringComparison.Ordinal));
-    TimeSpan timeOfDay = TimeSpan.ParseExact(stated.Substring(stated.LastIndexOf(" from ", StringComparison.Ordinal) + 6).TrimEnd('.'), @"hh\:mm\:ss\.fff", c);
-    DateTimeOffset start = new DateTimeOffset(DateTime.Today + timeOfDay);
-    if (start > DateTimeOffset.Now)
-    {
-        start -= TimeSpan.FromDays(1); // the run began before midnight
-    }
-    double[] lateness = requests.SelectMany(r => r)
-        .Select(r => r.Arrival - start)
+    // Lateness: poll k of a device is due at its own start + k × interval: the watch staggers its devices,
+    // and each states its first due time in its verbose "<address>: polling … from HH:mm:ss.fff." line
+    // (local time, to the millisecond). Expected polls: those of each device due before the watch's end,
+    // which is the first device's start (phase 0) + span.
+    Dictionary<string, DateTimeOffset> starts = ps.Streams.Verbose.Select(v => v.Message)
+        .Where(m => m.Contains(": polling ", StringComparison.Ordinal) && m.Contains(" from ", StringComparison.Ordinal))
+        .ToDictionary(m => m.Substring(0, m.IndexOf(": polling ", StringComparison.Ordinal)), m => StatedTime(m.Substring(m.LastIndexOf(" from ", StringComparison.Ordinal) + 6).TrimEnd('.')));
+    DateTimeOffset watchStart = starts.Values.Min();
+    long expected = servers.Sum(s => PollsDue(starts[s.Address] - watchStart));
+    double[] lateness = servers.SelectMany(s => s.Device.Requests.Select(r => r.Arrival - starts[s.Address]))
         // against the nearest due time: a timer can fire a fraction of a millisecond early (negative lateness)
         .Select(offset => (offset - TimeSpan.FromTicks((long)Math.Round((double)offset.Ticks / interval.Ticks) * interval.Ticks)).TotalMilliseconds)
         .OrderBy(ms => ms).ToArray();
@@ -111,7 +109,7 @@ foreach (int n in sizes)
     int rateLimited = servers.Sum(s => s.Device.RateLimitedCount);
     double Percentile(double p) => lateness.Length == 0 ? double.NaN : lateness[Math.Min(lateness.Length - 1, (int)Math.Ceiling(p * lateness.Length) - 1)];
 
-    Console.WriteLine($"{n,5} {polls,7} {n * expectedPerDevice,8} {rateLimited,5} {errors,6} {Percentile(0.50),7:0.0}ms {Percentile(0.99),7:0.0}ms {lateness.FirstOrDefault(),7:0.0}ms {lateness.LastOrDefault(),7:0.0}ms {cpu.TotalSeconds,7:0.00} {100 * cpu.TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount,5:0.0}% {peakWorkingSet / 1048576.0,10:0.0} {peakGcHeap / 1048576.0,10:0.0}");
+    Console.WriteLine($"{n,5} {polls,7} {expected,8} {rateLimited,5} {errors,6} {Percentile(0.50),7:0.0}ms {Percentile(0.99),7:0.0}ms {lateness.FirstOrDefault(),7:0.0}ms {lateness.LastOrDefault(),7:0.0}ms {cpu.TotalSeconds,7:0.00} {100 * cpu.TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount,5:0.0}% {peakWorkingSet / 1048576.0,10:0.0} {peakGcHeap / 1048576.0,10:0.0}");
     if (readings != polls - errors)
     {
         Console.WriteLine($"      note: {readings} readings and {errors} errors for {polls} requests");
@@ -127,4 +125,14 @@ Console.WriteLine();
 using (Process self = Process.GetCurrentProcess())
 {
     Console.WriteLine($"process peak working set (high-water mark over all runs): {self.PeakWorkingSet64 / 1048576.0:0.0} MB");
+}
+
+// Polls due before the end of the span for a device on this phase: those at phase + k × interval < span.
+long PollsDue(TimeSpan phase) => phase >= span ? 0 : (span - phase - TimeSpan.FromTicks(1)).Ticks / interval.Ticks + 1;
+
+// A verbose line's HH:mm:ss.fff (local time) as the moment it names: today, or yesterday if that is still ahead (the run began before midnight).
+DateTimeOffset StatedTime(string text)
+{
+    DateTimeOffset at = new DateTimeOffset(DateTime.Today + TimeSpan.ParseExact(text, @"hh\:mm\:ss\.fff", c));
+    return at > DateTimeOffset.Now ? at - TimeSpan.FromDays(1) : at;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using Gasleser.Simulator;
+using Gasleser.Watching;
 using Xunit;
 
 namespace Gasleser.Tests;
@@ -25,6 +26,19 @@ public sealed class WatchGasleserReadingTests : IDisposable
         polls.Select(k => start + k * Interval).ToArray();
 
     private static DateTimeOffset[] Arrivals(DeviceServer device) => device.Device.Requests.Select(r => r.Arrival).ToArray();
+
+    /// <summary>The devices of a watch are staggered by this much (fewer than interval / step devices).</summary>
+    private static readonly TimeSpan Step = WatchSchedule.PhaseStep;
+
+    /// <summary>
+    /// For a watch of several devices, with -Count <paramref name="polls"/> (null: a -Duration watch, whose
+    /// devices all wait for its end): the clock moves on only once every device is done or waiting on it
+    /// (for its next poll, its session, a slow answer or the end). The devices are staggered, so while one
+    /// poll is on its way to its device others always wait for theirs; on a busy machine the clock could
+    /// otherwise jump past a poll that had not reached its device yet.
+    /// </summary>
+    private void SettleOn(IReadOnlyCollection<DeviceServer> devices, int? polls) =>
+        Clock.Settled = () => Clock.Waiters >= (polls is int count ? devices.Count(d => d.Device.Requests.Count < count) : devices.Count);
 
     /// <summary>Readings and error ids in the order the watch wrote them (run with 2>&amp;1).</summary>
     private static string[] Sequence(ShellResult result) => result.Output.Select(o => o.BaseObject switch
@@ -125,6 +139,7 @@ public sealed class WatchGasleserReadingTests : IDisposable
         DeviceServer slow = _devices.Start(DeviceFault.Slow);
         slow.Device.Delay = Clock.Delay;                    // 20 s of the test's clock for each answer
         slow.Device.SlowDelay = TimeSpan.FromSeconds(20);
+        SettleOn(new[] { fast, slow }, 4);
         DateTimeOffset start = Clock.UtcNow;
 
         ShellResult result = _shell.Run($"Watch-GasleserReading {fast.Address}, {slow.Address} -Count 4 -TimeoutSec 60");
@@ -135,13 +150,14 @@ public sealed class WatchGasleserReadingTests : IDisposable
         Assert.Equal(4, result.Readings.Count(r => r.ComputerName == fast.Address));
         Assert.Equal(4, result.Readings.Count(r => r.ComputerName == slow.Address));
 
-        // The slow device: first poll on time; each later one no sooner than its session allows (20 s answer + 10.5 s),
-        // never two in one slot, and the slots that passed during an answer are skipped with a warning.
+        // The slow device (the second named, so on its own phase one step after the first): first poll on time;
+        // each later one no sooner than its session allows (20 s answer + 10.5 s), never two in one of its slots,
+        // and the slots that passed during an answer are skipped with a warning.
         DateTimeOffset[] slowSeen = Arrivals(slow);
         Assert.Equal(4, slowSeen.Length);
-        Assert.Equal(start, slowSeen[0]);
+        Assert.Equal(start + Step, slowSeen[0]);
         Assert.All(slowSeen.Zip(slowSeen.Skip(1)), p => Assert.True(p.Second - p.First >= TimeSpan.FromSeconds(30.5), $"gap {p.Second - p.First}"));
-        Assert.Equal(slowSeen.Length, slowSeen.Select(t => (t - start).Ticks / Interval.Ticks).Distinct().Count());
+        Assert.Equal(slowSeen.Length, slowSeen.Select(t => (t - (start + Step)).Ticks / Interval.Ticks).Distinct().Count());
         Assert.Contains(result.Warnings, w => w.Contains(slow.Address) && w.Contains("skipped"));
         Assert.DoesNotContain(result.Warnings, w => w.Contains(fast.Address));
         Assert.Equal(0, slow.Device.RateLimitedCount + fast.Device.RateLimitedCount);
@@ -151,6 +167,7 @@ public sealed class WatchGasleserReadingTests : IDisposable
     public void Count_ends_the_watch_after_that_many_readings_per_device()
     {
         DeviceServer a = _devices.Start(), b = _devices.Start();
+        SettleOn(new[] { a, b }, 3);
         DateTimeOffset start = Clock.UtcNow;
 
         ShellResult result = _shell.Run($"Watch-GasleserReading {a.Address}, {b.Address} -Count 3");
@@ -159,8 +176,8 @@ public sealed class WatchGasleserReadingTests : IDisposable
         Assert.Equal(3, result.Readings.Count(r => r.ComputerName == a.Address));
         Assert.Equal(3, result.Readings.Count(r => r.ComputerName == b.Address));
         Assert.Equal(Schedule(start, 0, 1, 2), Arrivals(a));
-        Assert.Equal(Schedule(start, 0, 1, 2), Arrivals(b));
-        Assert.Equal(start + 2 * Interval, Clock.UtcNow); // ends with its last reading, not an interval later
+        Assert.Equal(Schedule(start + Step, 0, 1, 2), Arrivals(b));      // b on its own phase, one step after a
+        Assert.Equal(start + Step + 2 * Interval, Clock.UtcNow); // ends with its last reading, not an interval later
     }
 
     [Fact]
@@ -175,6 +192,88 @@ public sealed class WatchGasleserReadingTests : IDisposable
         Assert.Equal(5, result.Readings.Count());
         Assert.Equal(Schedule(start, 0, 1, 2, 3, 4), Arrivals(device));
         Assert.Equal(start + TimeSpan.FromMinutes(1), Clock.UtcNow);
+    }
+
+    [Fact]
+    public void A_watch_of_200_devices_staggers_them_so_a_round_does_not_reach_them_all_at_one_instant_and_each_keeps_its_fixed_rate()
+    {
+        const int N = 200, Polls = 3;
+        DeviceServer[] devices = Enumerable.Range(0, N).Select(_ => _devices.Start()).ToArray();
+        SettleOn(devices, Polls);
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading $a -Count {Polls}", new Dictionary<string, object?> { ["a"] = devices.Select(d => d.Address).ToArray() });
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(N * Polls, result.Readings.Count());
+        Assert.Equal(0, devices.Sum(d => d.Device.RateLimitedCount));
+
+        // Each device: on its own phase (the i-th named, i steps after the first), then exactly one interval apart.
+        Assert.All(Enumerable.Range(0, N), i => Assert.Equal(Schedule(start + i * Step, 0, 1, 2), Arrivals(devices[i])));
+
+        // Each round: begins when it did without the stagger, reaches no two devices at one instant (at most
+        // one request leaves per step), and is over after 199 steps (5 s), well inside the 12 s interval.
+        for (int k = 0; k < Polls; k++)
+        {
+            DateTimeOffset[] round = devices.Select(d => Arrivals(d)[k]).OrderBy(t => t).ToArray();
+            Assert.Equal(start + k * Interval, round[0]);
+            Assert.All(round.Zip(round.Skip(1)), p => Assert.True(p.Second - p.First >= Step, $"two polls {(p.Second - p.First).TotalMilliseconds} ms apart"));
+            Assert.Equal((N - 1) * Step, round[^1] - round[0]);
+        }
+
+        Assert.Equal(start + (N - 1) * Step + 2 * Interval, Clock.UtcNow);
+    }
+
+    [Fact]
+    public void A_watch_of_three_devices_with_Count_1_gives_all_three_readings_within_a_tenth_of_a_second()
+    {
+        DeviceServer[] devices = { _devices.Start(), _devices.Start(), _devices.Start() };
+        SettleOn(devices, 1);
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {string.Join(", ", devices.Select(d => d.Address))} -Count 1");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(devices.Select(d => d.Address).OrderBy(a => a), result.Readings.Select(r => r.ComputerName).OrderBy(a => a));
+        Assert.Equal(new[] { start, start + Step, start + 2 * Step }, devices.Select(d => Arrivals(d).Single()));
+        Assert.True(Clock.UtcNow - start < TimeSpan.FromSeconds(0.1), $"the watch took {(Clock.UtcNow - start).TotalSeconds} s");
+    }
+
+    [Fact]
+    public void Verbose_states_each_device_s_own_first_due_time()
+    {
+        DeviceServer[] devices = { _devices.Start(), _devices.Start(), _devices.Start() };
+        SettleOn(devices, 1);
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {string.Join(", ", devices.Select(d => d.Address))} -Count 1 -Verbose");
+
+        Assert.Empty(result.Errors);
+        for (int i = 0; i < devices.Length; i++)
+        {
+            string from = (start + i * Step).ToLocalTime().ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains($"{devices[i].Address}: polling http://{devices[i].Address}/v1/data every 12 s from {from}.", result.Verbose);
+        }
+    }
+
+    [Fact]
+    public void Duration_ends_a_staggered_watch_at_start_plus_the_span_and_a_device_whose_poll_falls_at_or_after_the_end_does_not_make_it()
+    {
+        // Phases 0, 25 and 50 ms: the fifth polls are due at 48, 48.025 and 48.05 s; the watch ends at 48.03 s.
+        DeviceServer[] devices = { _devices.Start(), _devices.Start(), _devices.Start() };
+        SettleOn(devices, polls: null);
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {string.Join(", ", devices.Select(d => d.Address))} -Duration 00:00:48.030");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(Schedule(start, 0, 1, 2, 3, 4), Arrivals(devices[0]));
+        Assert.Equal(Schedule(start + Step, 0, 1, 2, 3, 4), Arrivals(devices[1]));
+        Assert.Equal(Schedule(start + 2 * Step, 0, 1, 2, 3), Arrivals(devices[2]));
+        Assert.Equal(14, result.Readings.Count());
+        Assert.Equal(start + TimeSpan.FromSeconds(48.03), Clock.UtcNow);
     }
 
     [Fact]

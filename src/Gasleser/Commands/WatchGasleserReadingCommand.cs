@@ -54,7 +54,7 @@ namespace Gasleser.Commands
         protected override void ProcessRecord()
         {
             // Addresses are gathered here and watched from EndProcessing, so that all devices share one
-            // start and a pipeline of addresses is watched as a whole.
+            // start (each on its own phase after it) and a pipeline of addresses is watched as a whole.
             foreach (DeviceEndpoint endpoint in NamedEndpoints())
             {
                 if (_endpoints.Contains(endpoint))
@@ -80,10 +80,13 @@ namespace Gasleser.Commands
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
             var output = OutputShownAs(WatchTypeName); // Get-GasleserReading's type (one CSV log takes both); the type name picks the view with the deltas
-            foreach (DeviceEndpoint endpoint in _endpoints)
+            for (int i = 0; i < _endpoints.Count; i++)
             {
-                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {ProcessWide.Clock.WallTime(schedule.Start).ToLocalTime():HH:mm:ss.fff}.");
-                var watch = new DeviceWatch(SessionRegistry.Get(endpoint), schedule, TimeSpan.FromSeconds(TimeoutSec), output);
+                // Each device on its own phase (WatchSchedule.PhaseOf): a round's requests do not all leave at once.
+                DeviceEndpoint endpoint = _endpoints[i];
+                WatchSchedule own = schedule.ForDevice(i, _endpoints.Count);
+                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {ProcessWide.Clock.WallTime(own.Start).ToLocalTime():HH:mm:ss.fff}.");
+                var watch = new DeviceWatch(SessionRegistry.Get(endpoint), own, TimeSpan.FromSeconds(TimeoutSec), output);
                 RunInBackground(endpoint.ComputerName, watch.RunAsync);
             }
 

@@ -8,7 +8,8 @@ using Gasleser.Hosting;
 namespace Gasleser.Watching
 {
     /// <summary>
-    /// Watches one device: polls it through its shared session on the watch's fixed-rate schedule,
+    /// Watches one device: polls it through its shared session on its own fixed-rate schedule (the watch's
+    /// rate, on this device's phase: see <see cref="WatchSchedule.ForDevice"/>),
     /// adds the consumption deltas, and reports every poll as a reading or an error. A failed poll ends
     /// nothing: the next one keeps its slot, so a device that comes back is simply read again.
     /// Every wait is on <see cref="ProcessWide.Clock"/> and ends at once when the watch is cancelled.

@@ -35,6 +35,16 @@ internal sealed class VirtualClock : IClock, IDisposable
 
     public bool AutoAdvance { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="AutoAdvance"/>, one more condition for jumping: that the work released so far has
+    /// settled, as this says (null: the quiet few milliseconds alone). The devices of a watch are staggered,
+    /// so while one device's poll is on its way to the device, others wait for their own due times; on a
+    /// loaded machine a poll could take longer than the quiet milliseconds to get there, and the clock
+    /// would jump past it. Evaluated outside this clock's lock (it may read the simulated devices, which
+    /// read this clock).
+    /// </summary>
+    public Func<bool>? Settled { get; set; }
+
     /// <summary>The host's wall clock: true time plus every step made by <see cref="StepWallClock"/>.</summary>
     public DateTimeOffset UtcNow { get { lock (_lock) { return _start + _elapsed + _wallStep; } } }
 
@@ -116,8 +126,25 @@ internal sealed class VirtualClock : IClock, IDisposable
                 continue;
             }
 
+            if (Settled is { } settled)
+            {
+                lock (_lock)
+                {
+                    if (_waiters.Count == 0 || _sinceChange.Elapsed < Quiet)
+                    {
+                        continue;
+                    }
+                }
+
+                if (!settled())
+                {
+                    continue;
+                }
+            }
+
             lock (_lock)
             {
+                // (After Settled, again: something may have started waiting while it was asked.)
                 if (_waiters.Count == 0 || _sinceChange.Elapsed < Quiet)
                 {
                     continue;
