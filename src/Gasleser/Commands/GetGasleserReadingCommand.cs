@@ -14,7 +14,7 @@ namespace Gasleser.Commands
         [TimeSpanArgument(0)]
         public TimeSpan MaxAge { get; set; }
 
-        /// <summary>Fail with Gasleser.RateLimited instead of waiting for the device's next slot.</summary>
+        /// <summary>Fail with Gasleser.RateLimited instead of waiting for the device's next turn.</summary>
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 

@@ -47,7 +47,7 @@ namespace Gasleser.Commands
             {
                 WriteWarning($"-Interval {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s is shorter than the "
                     + $"{DeviceTurn.Spacing.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s the module leaves between the end of one request to a device and the start of the next: "
-                    + "polls will be late, and now and then one will be skipped. The default, 12 s, keeps every slot.");
+                    + "polls will be late, and now and then one will be skipped. The default, 12 s, keeps every poll on time.");
             }
         }
 
