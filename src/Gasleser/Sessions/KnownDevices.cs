@@ -110,8 +110,17 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>Notes that a device answered at an address. Never fails: the file is only a convenience.</summary>
-        /// <summary>Remembers where <paramref name="reading"/>'s device answered (now). Called by whoever gets a reading.</summary>
-        public static void Remember(GasleserReading reading) => Remember(reading.ComputerName, reading.DeviceId, DateTimeOffset.UtcNow);
+        /// <summary>
+        /// Remembers where <paramref name="reading"/>'s device answered, now. Called by whoever gets a reading; a
+        /// reading from the session's cache (FromCache) is no news of the device and changes nothing.
+        /// </summary>
+        public static void Remember(GasleserReading reading)
+        {
+            if (!reading.FromCache)
+            {
+                Remember(reading.ComputerName, reading.DeviceId, DateTimeOffset.UtcNow);
+            }
+        }
 
         public static void Remember(string computerName, string deviceId, DateTimeOffset reachedAt)
         {
