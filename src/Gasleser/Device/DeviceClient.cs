@@ -17,7 +17,8 @@ namespace Gasleser
     /// re-sends a GET whose connection closed before any answer byte, even on a brand-new connection.
     /// Here exactly one request is written per call, on its own connection; nothing is ever re-sent,
     /// no proxy is consulted, redirects are not followed, the body is capped, and one timeout covers
-    /// name resolution, connect, headers and body.
+    /// connect, headers and body. It connects to the addresses it is given (<see cref="EndpointResolver"/>
+    /// looked the name up, once, for the session's turn): it never resolves a name itself.
     /// </summary>
     internal static class DeviceClient
     {

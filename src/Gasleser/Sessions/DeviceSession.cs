@@ -50,8 +50,6 @@ namespace Gasleser.Sessions
 
         public GasleserReading? LastReading => Cache.Last;
 
-        public DateTimeOffset? LastReadingAt => Cache.LastAt is TimeSpan at ? Clock.WallTime(at) : (DateTimeOffset?)null;
-
         /// <summary>How long ago the last good reading arrived (elapsed time).</summary>
         public TimeSpan? LastReadingAge => Clock.Elapsed - Cache.LastAt;
 
