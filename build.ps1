@@ -6,8 +6,8 @@
 .DESCRIPTION
     A wrapper around the .NET SDK, which does all the work: 'dotnet build' stages the importable module folder
     (and Pester 5.9.1 in out/Pester/ for the tests), 'dotnet test' runs the xunit suite.
-    -Test runs the xunit suite, then the Pester suites (tests/*.Tests.ps1), each in a fresh pwsh process,
-    and ends with one line: "Gasleser: N passed, N failed". It exits non-zero when anything failed.
+    -Test makes the package (as -Package), runs the xunit suite, then the Pester suites (tests/*.Tests.ps1), each in
+    a fresh pwsh process, and ends with one line: "Gasleser: N passed, N failed". It exits non-zero when anything failed.
     -Demo starts simulated devices on 127.0.0.1 in the background, opens a new pwsh with the module imported and
     a first reading on the screen, and stops the devices when that shell is left (exit).
     -Install copies the staged module into this user's module folder of the PowerShell running the script
@@ -68,6 +68,9 @@ if ($Install) {
 }
 
 if ($Test) {
+    # The package, as -Package makes it: the Pester suite installs it with Install-PSResource (LoadContext.Tests.ps1).
+    dotnet msbuild src/Gasleser/Gasleser.csproj -t:Package -p:Configuration=$Configuration -nologo -v:q
+    if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)." }
     $xunitLog = Join-Path ([IO.Path]::GetTempPath()) "gasleser-xunit-$PID.log"
     dotnet test Gasleser.sln -c $Configuration --no-build --logger 'console;verbosity=normal' | Tee-Object -FilePath $xunitLog
     $xunitExit = $LASTEXITCODE

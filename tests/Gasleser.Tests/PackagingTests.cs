@@ -80,7 +80,7 @@ public sealed class PackagingTests : IDisposable
         Assert.Equal(version, Meta("version"));
         Assert.Equal("MIT", Meta("license"));
         Assert.Equal("README.md", Meta("readme"));
-        Assert.DoesNotContain("NU5039", log); // pack's warning that the readme is missing
+        Assert.DoesNotContain("missing a readme", log); // pack's warning before the package carried it
         Assert.False(string.IsNullOrWhiteSpace(Meta("authors")));
         Assert.False(string.IsNullOrWhiteSpace(Meta("description")));
         Assert.Contains("PSModule", Meta("tags").Split(' '));
