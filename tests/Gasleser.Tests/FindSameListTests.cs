@@ -117,4 +117,21 @@ public sealed class FindSameListTests : IDisposable
         Assert.Equal(GasleserDeviceStatus.DeviceError, found.Status);
         Assert.Contains("500 Internal Server Error", found.Problem);
     }
+
+    [Fact]
+    public void A_subnet_given_by_an_address_inside_its_block_says_the_block_it_sweeps_wherever_it_is_echoed()
+    {
+        string given = _subnet.Prefix + "8/28";
+        string swept = _subnet.Prefix + "0/28";
+        _subnet.Start(9);
+
+        ShellResult run = _shell.Run($"Find-Gasleser -Subnet {given} -Port {_subnet.Port} -TimeoutMilliseconds 500 -Verbose");
+        string plan = new Gasleser.Discovery.DeviceDiscovery(
+            new Gasleser.Discovery.DiscoveryOptions { Ranges = new[] { Gasleser.Discovery.AddressRange.Parse(given) }, Port = _subnet.Port }, null!).Plan();
+
+        Assert.Contains(run.Verbose, v => v.Contains($"-Subnet {given} lies in the block {swept}") && v.Contains($"{_subnet.Prefix}1 to {_subnet.Prefix}14"));
+        Assert.Contains(run.Verbose, v => v.StartsWith($"Find-Gasleser swept 14 address(es) on port {_subnet.Port} ({swept})"));
+        Assert.Equal($"Find-Gasleser would sweep 14 address(es) ({swept}) with GET /v1/data on port {_subnet.Port}.", plan); // what -WhatIf says
+        Assert.Single(run.Output.Select(o => o.BaseObject).OfType<GasleserDevice>());
+    }
 }
