@@ -102,7 +102,8 @@ namespace Gasleser.Sessions
             {
                 DateTimeOffset horizon = _clock.UtcNow - Memory;
                 List<Sighting> merged = _sightings;
-                FileStream? file = OpenFile();
+                // Only a sighting makes the file: a device no 429 or reading came from gets none.
+                FileStream? file = change != null || (_path != null && File.Exists(_path)) ? OpenFile() : null;
                 try
                 {
                     if (file != null)
