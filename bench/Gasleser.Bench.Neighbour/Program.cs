@@ -42,8 +42,8 @@ Console.WriteLine($"Ten minutes of virtual time per run, {Phases} neighbour phas
 Console.WriteLine("ours: readings this module got of those it asked for; kept: the neighbour's polls served of those it made;");
 Console.WriteLine("requests/429s: this module's; max/call: most requests one call sent; RL named: RateLimited errors that name the other client and its interval.");
 Console.WriteLine();
-Console.WriteLine($"| {"device window",-22} | {"Retry-After",-11} | {"neighbour",-9} | {"use",-5} | {"ours",-12} | {"kept",-12} | {"requests",8} | {"429s",5} | {"max/call",8} | {"RL named",8} | {"worst kept",10} |");
-Console.WriteLine($"|{new string('-', 24)}|{new string('-', 13)}|{new string('-', 11)}|{new string('-', 7)}|{new string('-', 14)}|{new string('-', 14)}|{new string('-', 10)}|{new string('-', 7)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 12)}|");
+Console.WriteLine($"| {"device window",-22} | {"Retry-After",-11} | {"neighbour",-9} | {"use",-5} | {"ours",-12} | {"kept",-13} | {"requests",8} | {"429s",5} | {"max/call",8} | {"RL named",8} | {"worst kept",10} |");
+Console.WriteLine($"|{new string('-', 24)}|{new string('-', 13)}|{new string('-', 11)}|{new string('-', 7)}|{new string('-', 14)}|{new string('-', 15)}|{new string('-', 10)}|{new string('-', 7)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 12)}|");
 
 int address = 0;
 foreach (bool rejectsRestart in new[] { false, true })
@@ -64,7 +64,7 @@ foreach (bool rejectsRestart in new[] { false, true })
                     worstKept = Math.Min(worstKept, run.NeighbourKept / (double)run.NeighbourPolls);
                 }
 
-                Console.WriteLine($"| {(rejectsRestart ? "served or rejected" : "served only"),-22} | {(retryAfter ? "sent" : "not sent"),-11} | {period + " s",-9} | {use,-5} | {Share(total.Readings, total.Asked),-12} | {Share(total.NeighbourKept, total.NeighbourPolls),-12} | {total.Requests,8} | {total.RateLimited,5} | {total.MostPerCall,8} | {total.Named + "/" + total.RateLimitedErrors,8} | {worstKept,10:P0} |");
+                Console.WriteLine($"| {(rejectsRestart ? "served or rejected" : "served only"),-22} | {(retryAfter ? "sent" : "not sent"),-11} | {period + " s",-9} | {use,-5} | {Share(total.Readings, total.Asked),-12} | {Share(total.NeighbourKept, total.NeighbourPolls),-13} | {total.Requests,8} | {total.RateLimited,5} | {total.MostPerCall,8} | {total.Named + "/" + total.RateLimitedErrors,8} | {worstKept,10:P0} |");
             }
         }
     }

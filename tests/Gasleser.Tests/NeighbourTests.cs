@@ -191,4 +191,25 @@ public sealed class NeighbourTests : IDisposable
         Assert.False(session.Shared);
         Assert.Null(session.OtherClientInterval);
     }
+
+    // --- the sightings file is a hint ---
+
+    [Fact]
+    public void A_sightings_file_that_is_garbage_or_a_link_is_not_trusted_and_never_written_through()
+    {
+        DeviceServer planted = _devices.Start(), linked = _devices.Start();
+        Directory.CreateDirectory(SimulatedDevices.SlotDirectory);
+        string Seen(DeviceServer device) => Path.Combine(SimulatedDevices.SlotDirectory, $"gasleser-{device.EndPoint.Address}-{device.EndPoint.Port}.seen");
+        DateTimeOffset now = Clock.UtcNow;
+        File.WriteAllText(Seen(planted), "not a sighting\n" + string.Concat(Enumerable.Range(0, 5).Select(k => $"{now.AddSeconds(-k).UtcDateTime:o} 429 first 99999999\n")) + "\u001b[31m\n");
+        string victim = Path.Combine(SimulatedDevices.SlotDirectory, "precious-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(victim, "the user's own file");
+        File.CreateSymbolicLink(Seen(linked), victim);
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {planted.Address}, {linked.Address}");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Readings.Count());
+        Assert.Equal("the user's own file", File.ReadAllText(victim));
+    }
 }

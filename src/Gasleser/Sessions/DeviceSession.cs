@@ -111,6 +111,11 @@ namespace Gasleser.Sessions
                 }
 
                 int requestsAllowed = turn.RequestsAllowedOnRateLimit(Name, whenSaturated);
+                if (requestsAllowed < DeviceTurn.MostRequestsOnRateLimit)
+                {
+                    verbose($"{Name}: another client keeps the device busy (see Get-GasleserSession); asking once, with no retry after a 429.");
+                }
+
                 TimeSpan waitedOut = TimeSpan.Zero;
                 for (int attempt = 0; ; attempt++)
                 {
