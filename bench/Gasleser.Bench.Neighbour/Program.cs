@@ -9,6 +9,7 @@
 // Each row sums four runs, the neighbour's first poll at 1/8, 3/8, 5/8 and 7/8 of its period after this
 // module's first request (it was already polling before). Asserts nothing; loopback only.
 //   dotnet run -c Release --project bench/Gasleser.Bench.Neighbour
+//   dotnet run -c Release --project bench/Gasleser.Bench.Neighbour -- --issue-cases    # the cases issue 22 was filed with
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -22,20 +23,51 @@ using Gasleser.Sessions;
 using Gasleser.Simulator;
 using Gasleser.Tests;
 
-string moduleDir = typeof(ModuleDirectoryAttribute).Assembly.GetCustomAttribute<ModuleDirectoryAttribute>()!.Path;
-AssemblyLoadContext.Default.Resolving += (context, name) =>
-    name.Name == "Gasleser" ? context.LoadFromAssemblyPath(Path.Combine(moduleDir, "Gasleser.dll")) : null;
+string moduleDir = StagedModule.Directory;
 
 TimeSpan span = TimeSpan.FromMinutes(10);
 TimeSpan every = TimeSpan.FromSeconds(60);
 int[] periods = { 10, 30, 60 };
 const int Phases = 4;
+var caseOutcome = new Outcome();
 
 using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
 runspace.Open();
 using (PowerShell import = Invoke(runspace, $"Import-Module '{Path.Combine(moduleDir, "Gasleser.psd1")}' -ErrorAction Stop"))
 {
     import.Invoke();
+}
+
+if (args.Contains("--issue-cases"))
+{
+    // The cases issue 22 was filed with, against a neighbour polling every 10.05 s as Home Assistant does (and one with
+    // spare capacity), each once: what this module got, what the neighbour kept, the requests and 429s the device saw.
+    Console.WriteLine($"| {"case",-88} | {"ours",-10} | {"neighbour kept",-14} | {"requests (both)",15} | {"429s (both)",11} |");
+    Console.WriteLine($"|{new string('-', 90)}|{new string('-', 12)}|{new string('-', 16)}|{new string('-', 17)}|{new string('-', 13)}|");
+    await CaseAsync("rejects restart the window; neighbour 10.05 s; Watch -Interval 60 -Count 3", true, 10.05, 3,
+        (clock, address) => Task.FromResult(Invoke(runspace, $"Watch-GasleserReading {address} -Interval 60 -Count 3")), 1000);
+    await CaseAsync("rejects restart the window; neighbour 10.05 s; Get-GasleserReading every 5 s for 80 s", true, 10.05, 17,
+        async (clock, address) =>
+        {
+            TimeSpan begin = clock.Elapsed;
+            for (int k = 0; k < 16; k++)
+            {
+                await clock.DelayUntilAsync(begin + TimeSpan.FromSeconds(5 * k), CancellationToken.None);
+                Collect(caseOutcome, Invoke(runspace, $"Get-GasleserReading {address}"));
+            }
+
+            await clock.DelayUntilAsync(begin + TimeSpan.FromSeconds(80), CancellationToken.None);
+            return Invoke(runspace, $"Get-GasleserReading {address}");
+        }, 1001);
+    await CaseAsync("only served requests restart the window; neighbour 10.05 s; Watch -Interval 60 -Count 3", false, 10.05, 3,
+        (clock, address) => Task.FromResult(Invoke(runspace, $"Watch-GasleserReading {address} -Interval 60 -Count 3")), 1002);
+    await CaseAsync("rejects restart the window; neighbour 30 s, 15 s after ours; Watch -Interval 30 -Count 20", true, 30, 20,
+        (clock, address) => Task.FromResult(Invoke(runspace, $"Watch-GasleserReading {address} -Interval 30 -Count 20")), 1003, phase: 15);
+    await CaseAsync("rejects restart the window; neighbour 30 s, 27 s after ours; Watch -Interval 30 -Count 20", true, 30, 20,
+        (clock, address) => Task.FromResult(Invoke(runspace, $"Watch-GasleserReading {address} -Interval 30 -Count 20")), 1004, phase: 27);
+    await CaseAsync("rejects restart the window; neighbour 30 s, 3 s after ours; Watch -Interval 30 -Count 20", true, 30, 20,
+        (clock, address) => Task.FromResult(Invoke(runspace, $"Watch-GasleserReading {address} -Interval 30 -Count 20")), 1005, phase: 3);
+    return;
 }
 
 Console.WriteLine($"Ten minutes of virtual time per run, {Phases} neighbour phases per row; this module reads every {every.TotalSeconds:0} s.");
@@ -71,6 +103,36 @@ foreach (bool rejectsRestart in new[] { false, true })
 }
 
 return;
+
+async Task CaseAsync(string title, bool rejectsRestart, double neighbourPeriod, int asked, Func<VirtualClock, string, Task<PowerShell>> use, int n, double phase = 3)
+{
+    string folder = Directory.CreateTempSubdirectory("gasleser-bench-neighbour-").FullName;
+    using var clock = new VirtualClock();
+    ProcessWide.Clock = clock;
+    ProcessWide.PrivateFolder = folder;
+    SessionRegistry.Clear();
+    var device = new SimulatedDevice("GAS_" + (3100000000L + n).ToString(CultureInfo.InvariantCulture), now: () => clock.TrueNow) { RejectsRestartWindow = rejectsRestart };
+    var server = new DeviceServer(device, new IPAddress(new byte[] { 127, 91, (byte)(n / 250), (byte)(1 + n % 250) }));
+    try
+    {
+        TimeSpan period = TimeSpan.FromSeconds(neighbourPeriod);
+        device.StartNeighbour(period, TimeSpan.FromSeconds(phase));
+        clock.Advance(period);
+        DateTimeOffset start = clock.TrueNow;
+        caseOutcome = new Outcome { Asked = asked };
+        Collect(caseOutcome, await use(clock, server.Address));
+        DateTimeOffset end = clock.TrueNow + TimeSpan.FromSeconds(1);
+        List<DeviceRequest> seen = device.Requests.Where(r => r.Arrival >= start && r.Arrival < end).ToList();
+        List<DeviceRequest> theirs = seen.Where(r => r.Client == SimulatedDevice.NeighbourClient).ToList();
+        Console.WriteLine($"| {title,-88} | {caseOutcome.Readings + " of " + asked,-10} | {theirs.Count(r => r.Status == 200) + " of " + theirs.Count,-14} | {seen.Count,15} | {seen.Count(r => r.Status == 429),11} |");
+    }
+    finally
+    {
+        await server.DisposeAsync();
+        ProcessWide.Clock = SystemClock.Instance;
+        Directory.Delete(folder, recursive: true);
+    }
+}
 
 static string Share(int part, int whole) => $"{part}/{whole} {(whole == 0 ? 1 : part / (double)whole),4:P0}";
 
@@ -165,6 +227,17 @@ namespace Gasleser.Bench.Neighbour
     public sealed class ModuleDirectoryAttribute(string path) : Attribute
     {
         public string Path { get; } = path;
+    }
+
+    /// <summary>The one Gasleser.dll in this process is the staged one, resolved before any code that names its types is compiled.</summary>
+    internal static class StagedModule
+    {
+        public static string Directory { get; } = typeof(StagedModule).Assembly.GetCustomAttribute<ModuleDirectoryAttribute>()!.Path;
+
+        [System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void LoadModuleTypesFromStagedFolder() =>
+            AssemblyLoadContext.Default.Resolving += (context, name) =>
+                name.Name == "Gasleser" ? context.LoadFromAssemblyPath(System.IO.Path.Combine(Directory, "Gasleser.dll")) : null;
     }
 
     internal sealed class Outcome
