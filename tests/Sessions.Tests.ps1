@@ -2,8 +2,9 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     One device, one turn: names of one device share its turn in a shell and across shells; slot files live in a
-    private folder, are never written through a link, and a claim from the future does not hold a device.
-    Real pwsh processes, the simulator on 127.0.0.1 only. Real clock: about half a minute.
+    private folder, are never written through a link, and a claim from the future does not hold a device; what one
+    process saw of another client keeping a device busy, the next one knows.
+    Real pwsh processes, the simulator on 127.0.0.1 only. Real clock: about 45 seconds.
 #>
 
 BeforeAll {
@@ -78,5 +79,30 @@ Describe 'Slot files' {
         Get-Content $victim | Should -Be 'the user''s own file'
         $verbose.Message | Where-Object { $_ -match 'Spacing with other processes on this machine is off' } | Should -Not -BeNullOrEmpty
         Get-SimulatorStatus -Simulator $Sim -Port $port | Should -Be @(200, 200)
+    }
+}
+
+Describe 'A device another client keeps busy' {
+    It 'this shell asks twice and names the other client; the next process knows it from the per-user folder and sends nothing' {
+        $port = $Base + 3
+        # The simulator's neighbour polls every 10 s on a device whose rejected requests restart its window.
+        $busy = Start-GasleserSimulator -LogFolder $TestDrive -Device @('--neighbour', '10', '--rejects-restart-window', "127.0.0.1:$port")
+        try {
+            Get-GasleserReading "127.0.0.1:$port" -ErrorVariable one -ErrorAction SilentlyContinue
+            $second = Start-PwshProcess -LogFolder $TestDrive -Command ($UseSlots + "Get-GasleserReading '127.0.0.1:$port' 2>&1 | ForEach-Object { `$_.FullyQualifiedErrorId.Split(',')[0]; `$_.Exception.Message }")
+            $two = ($second | Wait-PwshProcess -TimeoutSec 60).Output -split "`r?`n"
+
+            $one[0].FullyQualifiedErrorId | Should -BeLike 'Gasleser.RateLimited,*'
+            $one[0].Exception.OtherClientInterval | Should -Be ([timespan]::FromSeconds(10))
+            $one[0].Exception.Message | Should -Match 'another client, not this module'
+            $two[0] | Should -Be 'Gasleser.RateLimited'
+            $two[1] | Should -Match 'kept busy by another client.*about every 10 s.*-Force'
+            $ours = @(Get-Content $busy.Log | Where-Object { $_ -match "127\.0\.0\.1:$port .* \(Gasleser-PowerShell\)$" })
+            $ours.Count | Should -Be 2
+            @(Get-Content $busy.Log | Where-Object { $_ -match '\(neighbour\)$' }).Count | Should -BeGreaterThan 0
+        }
+        finally {
+            $busy | Stop-GasleserSimulator
+        }
     }
 }

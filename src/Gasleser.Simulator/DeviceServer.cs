@@ -104,18 +104,24 @@ namespace Gasleser.Simulator
                 try
                 {
                     using var stream = new NetworkStream(client, ownsSocket: false);
-                    string? requestLine = await ReadRequestLineAsync(stream).ConfigureAwait(false);
-                    if (requestLine == null)
+                    string? requestHead = await ReadRequestHeadAsync(stream).ConfigureAwait(false);
+                    if (requestHead == null)
                     {
                         return;
                     }
 
-                    string[] parts = requestLine.Split(' ');
+                    string[] lines = requestHead.Split("\r\n");
+                    string[] parts = lines[0].Split(' ');
                     string method = parts.Length > 0 ? parts[0] : "";
                     string path = parts.Length > 1 ? parts[1] : "";
+                    string sender = lines.Skip(1)
+                        .Where(l => l.StartsWith("User-Agent:", StringComparison.OrdinalIgnoreCase))
+                        .Select(l => l.Substring("User-Agent:".Length).Trim())
+                        .FirstOrDefault() ?? "unnamed client";
                     DeviceFault fault = Device.Fault;
-                    var answer = Device.Answer(method, path);
-                    RequestServed?.Invoke(Device.Requests[^1]);
+                    var answer = Device.Answer(method, path, sender);
+                    int? retryAfter = answer.Status == 429 ? Device.RetryAfterNow() : null;
+                    RequestServed?.Invoke(Device.Requests.Last(r => r.Client == sender));
 
                     switch (fault)
                     {
@@ -141,7 +147,7 @@ namespace Gasleser.Simulator
                         + $"Content-Type: {answer.ContentType}\r\n"
                         + $"Content-Length: {body.Length}\r\n"
                         + (answer.Location != null ? $"Location: {answer.Location}\r\n" : "")
-                        + (answer.Status == 429 && Device.RetryAfter is TimeSpan retryAfter ? $"Retry-After: {(int)retryAfter.TotalSeconds}\r\n" : "")
+                        + (retryAfter is int seconds ? $"Retry-After: {seconds}\r\n" : "")
                         + (answer.Status == 503 && Device.RetryAfterSeconds is int unavailableFor ? $"Retry-After: {unavailableFor}\r\n" : "")
                         + "Connection: close\r\n\r\n";
                     if (fault == DeviceFault.BareLineFeeds)
@@ -161,7 +167,7 @@ namespace Gasleser.Simulator
             }
         }
 
-        private async Task<string?> ReadRequestLineAsync(NetworkStream stream)
+        private async Task<string?> ReadRequestHeadAsync(NetworkStream stream)
         {
             var head = new StringBuilder();
             byte[] buffer = new byte[1024];
@@ -177,7 +183,7 @@ namespace Gasleser.Simulator
                 string text = head.ToString();
                 if (text.Contains("\r\n\r\n", StringComparison.Ordinal))
                 {
-                    return text.Substring(0, text.IndexOf("\r\n", StringComparison.Ordinal));
+                    return text.Substring(0, text.IndexOf("\r\n\r\n", StringComparison.Ordinal));
                 }
             }
 

@@ -9,8 +9,9 @@ using System.Threading.Tasks;
 
 namespace Gasleser.Simulator
 {
-    /// <summary>One request as the device saw it.</summary>
-    public sealed record DeviceRequest(DateTimeOffset Arrival, string Method, string Path, int Status);
+    /// <summary>One request as the device saw it, and who sent it (<see cref="SimulatedDevice.ModuleClient"/>, the
+    /// built-in <see cref="SimulatedDevice.NeighbourClient"/>, or another HTTP client's User-Agent).</summary>
+    public sealed record DeviceRequest(DateTimeOffset Arrival, string Method, string Path, int Status, string Client = SimulatedDevice.ModuleClient);
 
     /// <summary>
     /// The behaviour of one Gasleser: its meter (a burner that runs 10 minutes of every 30 at 1.5 m³/h),
@@ -24,11 +25,16 @@ namespace Gasleser.Simulator
         private static readonly TimeSpan BurnerPeriod = TimeSpan.FromMinutes(30);
         private static readonly TimeSpan BurnerOn = TimeSpan.FromMinutes(10);
 
+        /// <summary>Who sent a request: this module (its User-Agent), and the built-in neighbour.</summary>
+        public const string ModuleClient = "Gasleser-PowerShell";
+        public const string NeighbourClient = "neighbour";
+
         private readonly object _lock = new object();
         private readonly List<DeviceRequest> _requests = new List<DeviceRequest>();
         private readonly DateTimeOffset _epoch;
         private double _offset;
-        private DateTimeOffset? _lastServed;
+        private DateTimeOffset? _windowStart;
+        private Neighbour? _neighbour;
 
         public SimulatedDevice(string deviceId = "GAS_2329790123", double initialTotal = 12345.8, Func<DateTimeOffset>? now = null)
         {
@@ -69,6 +75,18 @@ namespace Gasleser.Simulator
         /// <summary>When set, a 429 carries this as its Retry-After header (whole seconds); none by default.</summary>
         public TimeSpan? RetryAfter { get; set; }
 
+        /// <summary>
+        /// A 429 carries the real rest of the device's window as its Retry-After (whole seconds, rounded up), as a
+        /// device that says when it will accept again does. <see cref="RetryAfter"/>, when set, is sent instead.
+        /// </summary>
+        public bool SendsRetryAfter { get; set; }
+
+        /// <summary>
+        /// The other way to write the limiter: every request, a rejected one too, restarts the 10 s window (by
+        /// default only a served request does). Two clients that retry blindly then lock each other out.
+        /// </summary>
+        public bool RejectsRestartWindow { get; set; }
+
         /// <summary>The Retry-After a <see cref="DeviceFault.Unavailable"/> device sends, in seconds; null sends none.</summary>
         public int? RetryAfterSeconds { get; set; } = 30;
 
@@ -84,11 +102,45 @@ namespace Gasleser.Simulator
         /// <summary>Send the fields real devices add beyond the documented four: count, signal_strength, rssi.</summary>
         public bool ExtraFields { get; set; } = true;
 
-        /// <summary>Every request that reached the device, in order of arrival.</summary>
-        public IReadOnlyList<DeviceRequest> Requests { get { lock (_lock) { return _requests.ToList(); } } }
+        /// <summary>Every request that reached the device up to now, the built-in neighbour's too, in order of arrival.</summary>
+        public IReadOnlyList<DeviceRequest> Requests { get { lock (_lock) { CatchUpNeighbour(Now()); return _requests.ToList(); } } }
 
-        /// <summary>How many 429s the device gave.</summary>
-        public int RateLimitedCount { get { lock (_lock) { return _requests.Count(r => r.Status == 429); } } }
+        /// <summary>The requests of one client (<see cref="ModuleClient"/>, <see cref="NeighbourClient"/>).</summary>
+        public IReadOnlyList<DeviceRequest> RequestsFrom(string client) => Requests.Where(r => r.Client == client).ToList();
+
+        /// <summary>How many 429s the device gave (to any client).</summary>
+        public int RateLimitedCount { get { lock (_lock) { CatchUpNeighbour(Now()); return _requests.Count(r => r.Status == 429); } } }
+
+        /// <summary>
+        /// Starts a second client inside the device, as the vendor's Home Assistant integration is beside this
+        /// module: it asks every <paramref name="period"/>, the first time at <paramref name="phase"/> from now,
+        /// whatever it was answered (no retries), logged as <see cref="NeighbourClient"/>. Its polls are placed
+        /// on the device's own clock (<see cref="Now"/>): each is decided in order, before any request that
+        /// arrives later, so it runs on a test's virtual clock as well as on the wall clock.
+        /// </summary>
+        public void StartNeighbour(TimeSpan period, TimeSpan phase)
+        {
+            if (period <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period), "A neighbour's period must be positive.");
+            }
+
+            lock (_lock)
+            {
+                CatchUpNeighbour(Now());
+                _neighbour = new Neighbour(period, Now() + phase);
+            }
+        }
+
+        /// <summary>Stops the built-in neighbour (its polls due so far are logged).</summary>
+        public void StopNeighbour()
+        {
+            lock (_lock)
+            {
+                CatchUpNeighbour(Now());
+                _neighbour = null;
+            }
+        }
 
         /// <summary>The meter total now, in m³.</summary>
         public double TotalConsumption { get { lock (_lock) { return Total(Now()); } } }
@@ -107,20 +159,70 @@ namespace Gasleser.Simulator
         {
             lock (_lock)
             {
-                _lastServed = Now();
+                _windowStart = Now();
             }
         }
 
         /// <summary>Decides the answer to one request and logs it. Returns status, content type and body.</summary>
-        public (int Status, string ContentType, string Body, string? Location) Answer(string method, string path)
+        public (int Status, string ContentType, string Body, string? Location) Answer(string method, string path) =>
+            Answer(method, path, ModuleClient);
+
+        /// <summary>Decides the answer to one request from <paramref name="client"/> and logs it.</summary>
+        public (int Status, string ContentType, string Body, string? Location) Answer(string method, string path, string client)
         {
             lock (_lock)
             {
                 DateTimeOffset now = Now();
+                CatchUpNeighbour(now);
                 (int status, string type, string body, string? location) = Decide(method, path, now);
-                _requests.Add(new DeviceRequest(now, method, path, status));
+                _requests.Add(new DeviceRequest(now, method, path, status, client));
                 return (status, type, body, location);
             }
+        }
+
+        /// <summary>The Retry-After a 429 now carries, in whole seconds; null when the device sends none.</summary>
+        public int? RetryAfterNow()
+        {
+            lock (_lock)
+            {
+                if (RetryAfter is TimeSpan fixedWait)
+                {
+                    return (int)fixedWait.TotalSeconds;
+                }
+
+                if (!SendsRetryAfter)
+                {
+                    return null;
+                }
+
+                TimeSpan rest = _windowStart.HasValue ? RateLimit - (Now() - _windowStart.Value) : TimeSpan.Zero;
+                return Math.Max(1, (int)Math.Ceiling(rest.TotalSeconds));
+            }
+        }
+
+        // The neighbour's polls due by now, decided in order (under _lock).
+        private void CatchUpNeighbour(DateTimeOffset now)
+        {
+            while (_neighbour != null && _neighbour.Next <= now)
+            {
+                DateTimeOffset at = _neighbour.Next;
+                _neighbour.Next += _neighbour.Period;
+                (int status, _, _, _) = Decide("GET", "/v1/data", at);
+                _requests.Add(new DeviceRequest(at, "GET", "/v1/data", status, NeighbourClient));
+            }
+        }
+
+        private sealed class Neighbour
+        {
+            public Neighbour(TimeSpan period, DateTimeOffset first)
+            {
+                Period = period;
+                Next = first;
+            }
+
+            public TimeSpan Period { get; }
+
+            public DateTimeOffset Next { get; set; }
         }
 
         private (int, string, string, string?) Decide(string method, string path, DateTimeOffset now)
@@ -158,12 +260,17 @@ namespace Gasleser.Simulator
                     return (200, json, "{\"device_id\": \"" + DeviceId + "\", \"padding\": \"" + new string('x', 4 * 1024 * 1024) + "\"}", null);
             }
 
-            if (_lastServed.HasValue && now - _lastServed.Value < RateLimit)
+            if (_windowStart.HasValue && now - _windowStart.Value < RateLimit)
             {
+                if (RejectsRestartWindow)
+                {
+                    _windowStart = now;
+                }
+
                 return (429, "text/plain", "Too Many Requests", null);
             }
 
-            _lastServed = now;
+            _windowStart = now;
             return (200, json, ReadingJson(now), null);
         }
 

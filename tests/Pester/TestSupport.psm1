@@ -73,7 +73,7 @@ function Stop-GasleserSimulator {
 function Get-SimulatorRequest {
     <#
         The requests a simulated device saw, in order: Time (local time of day, as logged), Status.
-        The simulator logs each as "HH:mm:ss.fff ADDRESS:PORT GAS_... GET /v1/data -> STATUS".
+        The simulator logs each as "HH:mm:ss.fff ADDRESS:PORT GAS_... GET /v1/data -> STATUS (CLIENT)".
     #>
     param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] [int] $Port, [string] $Address = '127.0.0.1')
 

@@ -18,11 +18,19 @@ namespace Gasleser.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary>
+        /// Ask even while another client (Home Assistant polling every 10 s, say) is known to leave the device no room;
+        /// without it such a read fails at once with Gasleser.RateLimited, sending nothing. Still at most two requests.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             TimeSpan timeout = TimeSpan.FromSeconds(TimeoutSec);
             TimeSpan? maxAge = MyInvocation.BoundParameters.ContainsKey(nameof(MaxAge)) ? MaxAge : (TimeSpan?)null;
             bool noWait = NoWait.IsPresent;
+            WhenSaturated whenSaturated = Force.IsPresent ? WhenSaturated.TryAnyway : WhenSaturated.FailAtOnce;
 
             foreach (DeviceEndpoint endpoint in NamedEndpoints())
             {
@@ -30,7 +38,7 @@ namespace Gasleser.Commands
                 // A failure ends the work; RunInBackground writes it as that device's error.
                 RunInBackground(endpoint.ComputerName, async token =>
                 {
-                    GasleserReading reading = await session.ReadAsync(timeout, maxAge, noWait, Output, token).ConfigureAwait(false);
+                    GasleserReading reading = await session.ReadAsync(timeout, maxAge, noWait, Output, token, whenSaturated).ConfigureAwait(false);
                     KnownDevices.Remember(reading);
                     Output.WriteObject(reading);
                 });

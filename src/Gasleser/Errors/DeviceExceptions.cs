@@ -7,15 +7,26 @@ namespace Gasleser
     /// <summary>Gasleser.RateLimited: the device answered 429 after the bounded retries, or -NoWait refused to wait.</summary>
     public sealed class GasleserRateLimitedException : GasleserException
     {
-        public GasleserRateLimitedException(string message, string computerName, DateTimeOffset? nextAllowed = null)
-            : base(message, computerName) { NextAllowed = nextAllowed; }
+        public GasleserRateLimitedException(string message, string computerName, DateTimeOffset? nextAllowed = null, TimeSpan? otherClientInterval = null)
+            : base(message, computerName)
+        {
+            NextAllowed = nextAllowed;
+            OtherClientInterval = otherClientInterval;
+        }
 
         /// <summary>When the session will next let a request go to the device (UTC), when known.</summary>
         public DateTimeOffset? NextAllowed { get; }
+
+        /// <summary>
+        /// When another client's polling caused it (429 answers): about how often that client polls the device, as
+        /// estimated from the 429s this user's processes saw. Null when the wait was this module's own.
+        /// </summary>
+        public TimeSpan? OtherClientInterval { get; }
         public override string ErrorId => "Gasleser.RateLimited";
         public override ErrorCategory Category => ErrorCategory.ResourceBusy;
-        public override string RecommendedAction =>
-            "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: try again after the wait the message names (NextAllowed holds the time), or use -MaxAge to accept a recent cached reading.";
+        public override string RecommendedAction => OtherClientInterval is TimeSpan interval
+            ? $"Another client polls this device about every {interval.TotalSeconds:0} s, and the device allows one request every 10 s between all its clients. Raise that client's polling interval to 30 s or more (Home Assistant: the Gasleser integration's scan interval), or read the value from that client instead, or use -MaxAge to accept a recent reading from this session."
+            : "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: try again after the wait the message names (NextAllowed holds the time), or use -MaxAge to accept a recent cached reading.";
     }
 
     /// <summary>Gasleser.FirmwareUnsupported: 404 on /v1/data.</summary>

@@ -48,6 +48,9 @@ namespace Gasleser.Sessions
         /// <summary>The earliest time the next request may start (wall-clock label, UTC); null before the first.</summary>
         public DateTimeOffset? NextAllowed => _turn?.WallTime(_turn.NextAllowed);
 
+        /// <summary>What this user's processes have seen of another client using the device; null before it was first asked.</summary>
+        public NeighbourEstimate? Neighbour => _turn?.Neighbour.Estimate();
+
         /// <summary>The names of this device that share its turn, this one included (just this one until the device was first asked).</summary>
         public IReadOnlyList<string> NamesSharingTurn => _turn?.Names ?? new[] { Name };
 
@@ -85,9 +88,11 @@ namespace Gasleser.Sessions
         /// <summary>
         /// Returns a reading: from the cache when <paramref name="maxAge"/> allows, otherwise by asking
         /// the device once its turn has come (waiting for it unless <paramref name="noWait"/>), waiting out a
-        /// "come back later" as the turn's policy allows.
+        /// "come back later" as the turn's policy allows; <paramref name="whenSaturated"/> says what to do while
+        /// another client is known to leave the device no room.
         /// </summary>
-        public async Task<GasleserReading> ReadAsync(TimeSpan timeout, TimeSpan? maxAge, bool noWait, ICommandOutput output, CancellationToken cancellationToken)
+        public async Task<GasleserReading> ReadAsync(TimeSpan timeout, TimeSpan? maxAge, bool noWait, ICommandOutput output, CancellationToken cancellationToken,
+            WhenSaturated whenSaturated = WhenSaturated.FailAtOnce)
         {
             Action<string> verbose = output.WriteVerbose;
             if (Cache.TryGet(maxAge, Clock.Elapsed, out GasleserReading? cached))
@@ -118,6 +123,12 @@ namespace Gasleser.Sessions
                     return cached!;
                 }
 
+                int requestsAllowed = turn.RequestsAllowedOnRateLimit(Name, whenSaturated);
+                if (requestsAllowed < DeviceTurn.MostRequestsOnRateLimit)
+                {
+                    verbose($"{Name}: another client keeps the device busy (see Get-GasleserSession); asking once, with no retry after a 429.");
+                }
+
                 TimeSpan waitedOut = TimeSpan.Zero;
                 for (int attempt = 0; ; attempt++)
                 {
@@ -128,7 +139,7 @@ namespace Gasleser.Sessions
                         try
                         {
                             verbose($"{Name}: asking http://{Endpoint.HostHeader}/v1/data (timeout {timeout.TotalSeconds:0.###} s).");
-                            reading = await ExchangeAsync(target, timeout, verbose, probe: false, cancellationToken).ConfigureAwait(false);
+                            reading = await ExchangeAsync(target, timeout, verbose, probe: false, cancellationToken, firstRequest: attempt == 0).ConfigureAwait(false);
                             return reading;
                         }
                         catch (Exception ex) when (DeviceTurn.AsksToComeBackLater(ex) is ComeBackLater answer)
@@ -136,7 +147,7 @@ namespace Gasleser.Sessions
                             TimeSpan window;
                             try
                             {
-                                window = turn.ComeBackLaterFor(answer, Name, attempt, waitedOut, noWait);
+                                window = turn.ComeBackLaterFor(answer, Name, attempt, waitedOut, noWait, requestsAllowed);
                             }
                             finally
                             {
@@ -144,7 +155,7 @@ namespace Gasleser.Sessions
                             }
 
                             waitedOut += window;
-                            verbose($"{Name}: answered {answer.Answer} ({answer.Why}); waiting its {DeviceTurn.Seconds(window)} s window, then retrying ({attempt + 1} of {DeviceTurn.RetriesOnRateLimit}).");
+                            verbose($"{Name}: answered {answer.Answer} ({answer.Why}); waiting its {DeviceTurn.Seconds(window)} s window, then retrying ({attempt + 1} of {(answer.IsRateLimit ? requestsAllowed - 1 : DeviceTurn.RetriesOnRateLimit)}).");
                         }
                     }
                 }
@@ -165,7 +176,7 @@ namespace Gasleser.Sessions
         /// file (a probe makes no slot file where no Gasleser answered). A request that never left — the
         /// connection was refused or not accepted in time — did not reach the device and spends no turn.
         /// </summary>
-        internal async Task<GasleserReading> ExchangeAsync(Target target, TimeSpan timeout, Action<string>? verbose, bool probe, CancellationToken cancellationToken)
+        internal async Task<GasleserReading> ExchangeAsync(Target target, TimeSpan timeout, Action<string>? verbose, bool probe, CancellationToken cancellationToken, bool firstRequest = true)
         {
             if (!probe)
             {
@@ -183,12 +194,14 @@ namespace Gasleser.Sessions
                 GasleserReading reading = await DeviceClient.GetReadingAsync(Endpoint, target.Addresses, timeout, cancellationToken).ConfigureAwait(false);
                 Cache.Store(reading, Clock.Elapsed);
                 outcome = ExchangeOutcome.Reading;
+                turn.Neighbour.Saw(served: true, retryAfter: null, firstRequest);
                 return reading;
             }
-            catch (DeviceBusyException)
+            catch (DeviceBusyException busy)
             {
                 Interlocked.Increment(ref _rateLimitedAnswers);
                 outcome = ExchangeOutcome.Busy;
+                turn.Neighbour.Saw(served: false, busy.RetryAfter, firstRequest);
                 throw;
             }
             catch (GasleserDeviceErrorException ex)

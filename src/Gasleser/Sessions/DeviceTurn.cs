@@ -30,8 +30,16 @@ namespace Gasleser.Sessions
 
         public static TimeSpan Spacing => DeviceLimit + SafetyMargin;
 
-        /// <summary>How often a 429 caused by another client is waited out before giving up with RateLimited.</summary>
+        /// <summary>How often a 503 with Retry-After (a device starting up) is waited out before giving up with RateLimited.</summary>
         public const int RetriesOnRateLimit = 2;
+
+        /// <summary>
+        /// The most requests one call sends to a device that answers 429: the first, and one retry when the device
+        /// should have room again. A 429 is another client's doing (this module spaces its own requests), and on a
+        /// busy device every further request is paid by that client — on a device whose rejected requests restart
+        /// its window, blind retries lock both out.
+        /// </summary>
+        public const int MostRequestsOnRateLimit = 2;
 
         /// <summary>
         /// The most a command waits, in all, for a device that said "come back later" (429, or 503 with
@@ -60,7 +68,11 @@ namespace Gasleser.Sessions
             Key = key;
             SlotFile = slotFile;
             Clock = clock;
+            Neighbour = new Neighbour(slotFile?.FilePath, clock);
         }
+
+        /// <summary>What this user's processes have seen of another client using the device (its 429s).</summary>
+        public Neighbour Neighbour { get; }
 
         /// <summary>The clock the turn's times are on; they mean nothing on another one (a test installs its own).</summary>
         public IClock Clock { get; }
@@ -169,18 +181,44 @@ namespace Gasleser.Sessions
         /// </summary>
         public static ComeBackLater? AsksToComeBackLater(Exception ex) => ex switch
         {
-            DeviceBusyException busy => new ComeBackLater(busy.RetryAfter, "429 Too Many Requests", "another client is polling it"),
+            DeviceBusyException busy => new ComeBackLater(busy.RetryAfter, "429 Too Many Requests", "another client is polling it", isRateLimit: true),
             GasleserDeviceErrorException { StatusCode: 503, RetryAfter: TimeSpan wait } => new ComeBackLater(wait, "503 Service Unavailable", "it is starting up or busy"),
             _ => null,
         };
 
         /// <summary>
+        /// Before a call asks: while another client is known to leave the device no room, a call that does not
+        /// insist (<see cref="WhenSaturated.FailAtOnce"/>) fails at once, sending nothing: its request would fail
+        /// and cost that client its reading. Returns how many requests the call may send if the device answers 429.
+        /// </summary>
+        public int RequestsAllowedOnRateLimit(string name, WhenSaturated whenSaturated)
+        {
+            NeighbourEstimate neighbour = Neighbour.Estimate();
+            if (!neighbour.Saturated)
+            {
+                return MostRequestsOnRateLimit;
+            }
+
+            if (whenSaturated == WhenSaturated.FailAtOnce)
+            {
+                DateTimeOffset askAgain = neighbour.LastRejected!.Value + Neighbour.SaturationMemory;
+                throw KeptBusy(name, neighbour,
+                    $"{name} is kept busy by another client, not by this module: it seems to poll the device {neighbour.IntervalText}, which leaves no room for another reading ({neighbour.Evidence}). "
+                    + $"So it was not asked: a request now would fail and cost that client its reading. This module asks it again after {askAgain.ToLocalTime():HH:mm:ss}; -Force asks now (at most {MostRequestsOnRateLimit} requests).",
+                    askAgain);
+            }
+
+            return whenSaturated == WhenSaturated.AskOnce ? 1 : MostRequestsOnRateLimit;
+        }
+
+        /// <summary>
         /// The device said "come back later": its window (its Retry-After, at least the spacing) starts now.
         /// Returns the window to wait before the next try of a command that made <paramref name="attempt"/> + 1
         /// tries and waited out <paramref name="waitedOut"/> so far; throws RateLimited when it must not try again
-        /// (its retries spent, -NoWait, or more than <see cref="LongestWaitOut"/> in all).
+        /// (its requests spent — <paramref name="requestsAllowed"/> for a 429 — -NoWait, or more than
+        /// <see cref="LongestWaitOut"/> in all). A RateLimited after a 429 names the other client and its rhythm.
         /// </summary>
-        public TimeSpan ComeBackLaterFor(ComeBackLater answer, string name, int attempt, TimeSpan waitedOut, bool noWait)
+        public TimeSpan ComeBackLaterFor(ComeBackLater answer, string name, int attempt, TimeSpan waitedOut, bool noWait, int requestsAllowed = MostRequestsOnRateLimit)
         {
             TimeSpan window = StartWindow(answer.RetryAfter);
             string when = $"It will accept requests again at {Clock.WallTime(Clock.Elapsed + window).ToLocalTime():HH:mm:ss} (in {Seconds(window)} s).";
@@ -189,13 +227,27 @@ namespace Gasleser.Sessions
                 throw RateLimited(name, $"{name} answered {answer.Answer}. {when} That is longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
             }
 
-            if (attempt >= RetriesOnRateLimit || noWait)
+            bool spent = answer.IsRateLimit ? attempt + 1 >= requestsAllowed : attempt >= RetriesOnRateLimit;
+            if (spent || noWait)
             {
+                if (answer.IsRateLimit)
+                {
+                    NeighbourEstimate neighbour = Neighbour.Estimate();
+                    throw KeptBusy(name, neighbour,
+                        $"{name} answered {answer.Answer} {attempt + 1} time(s): another client, not this module, is polling it; it seems to poll {neighbour.IntervalText}"
+                        + (neighbour.Saturated ? ", which leaves no room for another reading" : "") + $" ({neighbour.Evidence}). {when}",
+                        WallTime(NextAllowed));
+                }
+
                 throw RateLimited(name, $"{name} answered {answer.Answer} {attempt + 1} time(s): {answer.Why}. {when}");
             }
 
             return window;
         }
+
+        /// <summary>RateLimited because another client uses the device: names it, its estimated interval, and what helps.</summary>
+        public GasleserRateLimitedException KeptBusy(string name, NeighbourEstimate neighbour, string message, DateTimeOffset? nextAllowed) =>
+            new GasleserRateLimitedException(message, name, nextAllowed, neighbour.Interval ?? DeviceLimit);
 
         /// <summary>The device's window after a "come back later": its Retry-After, at least the spacing, from now.</summary>
         public TimeSpan StartWindow(TimeSpan? retryAfter)
@@ -224,12 +276,16 @@ namespace Gasleser.Sessions
     /// <summary>A device's "come back later": how long it asked for (if it said), and words for messages.</summary>
     internal sealed class ComeBackLater
     {
-        public ComeBackLater(TimeSpan? retryAfter, string answer, string why)
+        public ComeBackLater(TimeSpan? retryAfter, string answer, string why, bool isRateLimit = false)
         {
             RetryAfter = retryAfter;
             Answer = answer;
             Why = why;
+            IsRateLimit = isRateLimit;
         }
+
+        /// <summary>A 429: another client's doing, with the bound of <see cref="DeviceTurn.MostRequestsOnRateLimit"/>.</summary>
+        public bool IsRateLimit { get; }
 
         public TimeSpan? RetryAfter { get; }
 
@@ -238,5 +294,16 @@ namespace Gasleser.Sessions
 
         /// <summary>Why a device says it, e.g. "another client is polling it".</summary>
         public string Why { get; }
+    }
+
+    /// <summary>What a call does while another client is known to leave the device no room.</summary>
+    internal enum WhenSaturated
+    {
+        /// <summary>Get-GasleserReading: fail at once with RateLimited, sending nothing.</summary>
+        FailAtOnce,
+        /// <summary>A watch's poll: one request, no retry.</summary>
+        AskOnce,
+        /// <summary>Get-GasleserReading -Force: ask anyway, within the usual bound of requests.</summary>
+        TryAnyway,
     }
 }

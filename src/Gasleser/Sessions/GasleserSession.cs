@@ -40,9 +40,25 @@ namespace Gasleser
         /// <summary>429 Too Many Requests answers the device gave this process (another client polling it).</summary>
         public long RateLimitedAnswers { get; set; }
 
+        /// <summary>
+        /// True when another client uses the device too: this user's processes (this one, a scheduled task…) were
+        /// answered 429 in the last 15 minutes. This module spaces its own requests, so a 429 is always another client's.
+        /// </summary>
+        public bool Shared { get; set; }
+
+        /// <summary>About how often the other client polls the device, estimated from the 429s seen; null when none was seen.</summary>
+        public TimeSpan? OtherClientInterval { get; set; }
+
+        /// <summary>How much of the device's capacity (one request every 10 s) the other client seems to take, in percent.</summary>
+        public double? OtherClientLoad { get; set; }
+
+        /// <summary>True while the other client leaves no room: Get-GasleserReading then fails at once unless -Force, and a watch's poll asks once.</summary>
+        public bool Saturated { get; set; }
+
         internal static GasleserSession From(Sessions.DeviceSession session)
         {
             GasleserReading? reading = session.LastReading;
+            Sessions.NeighbourEstimate neighbour = session.Neighbour ?? Sessions.NeighbourEstimate.None;
             return new GasleserSession
             {
                 ComputerName = session.Endpoint.ComputerName,
@@ -54,6 +70,10 @@ namespace Gasleser
                 LastReadingAge = reading != null ? session.LastReadingAge : null,
                 Requests = session.Requests,
                 RateLimitedAnswers = session.RateLimitedAnswers,
+                Shared = neighbour.Seen,
+                OtherClientInterval = neighbour.Interval,
+                OtherClientLoad = neighbour.Load,
+                Saturated = neighbour.Saturated,
             };
         }
 

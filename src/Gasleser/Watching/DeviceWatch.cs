@@ -70,7 +70,7 @@ namespace Gasleser.Watching
                 made++;
                 try
                 {
-                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken).ConfigureAwait(false);
+                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken, WhenSaturated.AskOnce).ConfigureAwait(false);
                     KnownDevices.Remember(reading);
                     _output.WriteObject(_tracker.Annotate(reading, _output.WriteWarning));
                 }
