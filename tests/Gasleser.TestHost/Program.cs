@@ -15,7 +15,11 @@ using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.Cre
 runspace.Open();
 using PowerShell ps = PowerShell.Create();
 ps.Runspace = runspace;
-ps.AddScript($"Import-Module '{args[0]}' -ErrorAction Stop; {args[1]}");
+// The module keeps one private folder per user whatever the environment says (/tmp/gasleser-<uid>); a test
+// that gives this host a TMPDIR of its own gets a private folder of its own there, apart from the user's.
+string? temp = Environment.GetEnvironmentVariable("TMPDIR");
+string folder = string.IsNullOrEmpty(temp) ? "" : $"[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{System.IO.Path.Combine(temp, "gasleser-testhost").Replace("'", "''")}'); ";
+ps.AddScript($"Import-Module '{args[0]}' -ErrorAction Stop; {folder}{args[1]}");
 foreach (PSObject? item in ps.Invoke())
 {
     Console.WriteLine("output: " + item);
