@@ -330,6 +330,11 @@ namespace Gasleser.Discovery
                 return;
             }
 
+            if (_options.DeviceId != null && result?.FromSession == true && session.LastOutcome != ExchangeOutcome.Reading)
+            {
+                return; // what this process knew of the address, but its last exchange failed: no sign the device is there now
+            }
+
             var device = result == null
                 ? new GasleserDevice
                 {

@@ -76,7 +76,10 @@ namespace Gasleser.Discovery
             WithOrigin(interfaces, verbose).Select(s => s.Subnet).ToList();
 
         /// <summary>This machine's default subnets, each with the interface and own address it comes from (for tab completion).</summary>
-        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() => WithOrigin(ReadInterfaces(), null);
+        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() =>
+            ProcessWide.LocalSubnets is string[] pinned
+                ? pinned.Select(Block).Where(b => b.Address != null).Select(b => (Network(b.Address!, b.PrefixLength) + "/" + b.PrefixLength.ToString(CultureInfo.InvariantCulture), "pinned", b.Address!)).ToList()
+                : WithOrigin(ReadInterfaces(), null);
 
         public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> WithOrigin(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null)
         {
