@@ -97,7 +97,7 @@ public sealed class DeviceIdTests : IDisposable
         Assert.Equal(At(20), reading.ComputerName);
         Assert.Equal(new[] { $"{id} moved from {At(10)} to {At(20)}." }, result.Warnings);
         Assert.Equal(At(20), KnownDevices.Read().First(e => e.DeviceId == id).ComputerName);
-        _log.WriteLine($"moved within a loopback /24: failed address to reading at the new one in {took.Elapsed.TotalSeconds:0.00} s (mDNS left out: last seen on loopback)");
+        _log.WriteLine($"moved within a loopback /24: failed address to reading at the new one in {took.Elapsed.TotalSeconds:0.00} s (mDNS window of {ProcessWide.MdnsWindow.TotalSeconds} s, then the sweep)");
 
         // The next command asks it at its new address, in its turn, and searches nothing.
         AsIfANewProcess();

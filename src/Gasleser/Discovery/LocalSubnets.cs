@@ -36,9 +36,9 @@ namespace Gasleser.Discovery
         /// <summary>A subnet wider than this is narrowed to the /24 around the machine's own address.</summary>
         public const int NarrowedPrefix = 24;
 
-        /// <summary>The default subnets of this machine (those a test pinned, see <see cref="ProcessWide.LocalSubnets"/>).</summary>
+        /// <summary>The default subnets of this machine (those a test pinned, see <see cref="ProcessWide.PinnedSubnets"/>).</summary>
         public static IReadOnlyList<string> OfThisMachine(Action<string>? verbose = null) =>
-            ProcessWide.LocalSubnets is string[] pinned ? pinned : FromInterfaces(ReadInterfaces(), verbose);
+            ProcessWide.PinnedSubnets is string[] pinned ? pinned : FromInterfaces(ReadInterfaces(), verbose);
 
         /// <summary>
         /// The subnet to sweep for a device last seen at <paramref name="address"/>: the /24 around it, or the
@@ -47,7 +47,7 @@ namespace Gasleser.Discovery
         /// </summary>
         public static string Around(IPAddress address)
         {
-            IEnumerable<(IPAddress Address, int PrefixLength)> own = ProcessWide.LocalSubnets is string[] pinned
+            IEnumerable<(IPAddress Address, int PrefixLength)> own = ProcessWide.PinnedSubnets is string[] pinned
                 ? pinned.Select(Block).Where(b => b.Address != null).Select(b => (b.Address!, b.PrefixLength))
                 : ReadInterfaces().Where(n => n.IsUp).SelectMany(n => n.Addresses);
             int prefix = NarrowedPrefix;
@@ -77,7 +77,7 @@ namespace Gasleser.Discovery
 
         /// <summary>This machine's default subnets, each with the interface and own address it comes from (for tab completion).</summary>
         public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() =>
-            ProcessWide.LocalSubnets is string[] pinned
+            ProcessWide.PinnedSubnets is string[] pinned
                 ? pinned.Select(Block).Where(b => b.Address != null).Select(b => (Network(b.Address!, b.PrefixLength) + "/" + b.PrefixLength.ToString(CultureInfo.InvariantCulture), "pinned", b.Address!)).ToList()
                 : WithOrigin(ReadInterfaces(), null);
 

@@ -51,7 +51,7 @@ namespace Gasleser.Hosting
         /// and benchmarks pin them (and <see cref="MdnsTarget"/>) so that nothing searches the machine's real
         /// networks. Null (the default): the interfaces'.
         /// </summary>
-        public static string[]? LocalSubnets { get; set; }
+        public static string[]? PinnedSubnets { get; set; }
 
         /// <summary>
         /// Called with the address and port of every connection to a device before it is opened; what it throws

@@ -16,7 +16,7 @@ internal sealed class SimulatedDevices : IDisposable
     private static int _nextDeviceId = -1;
     private readonly List<DeviceServer> _servers = new();
 
-    /// <summary>What the tests' module takes for this machine's subnets (see ProcessWide.LocalSubnets).</summary>
+    /// <summary>What the tests' module takes for this machine's subnets (see ProcessWide.PinnedSubnets).</summary>
     public const string PinnedSubnet = "127.77.255.252/30";
 
     /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
@@ -26,7 +26,7 @@ internal sealed class SimulatedDevices : IDisposable
     {
         // Nothing in this test process may search this machine's real networks: "this machine's subnets" are a
         // loopback block where nothing listens, and mDNS goes to a loopback port (a test's responder sets its own).
-        ProcessWide.LocalSubnets = new[] { PinnedSubnet };
+        ProcessWide.PinnedSubnets = new[] { PinnedSubnet };
         ProcessWide.MdnsTarget = new IPEndPoint(IPAddress.Loopback, 9);
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
