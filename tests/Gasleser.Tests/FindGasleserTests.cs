@@ -10,8 +10,8 @@ using Gasleser.Hosting;
 namespace Gasleser.Tests;
 
 /// <summary>
-/// A /24 of loopback addresses of a test's own (127.88.n.0/24), with simulated devices on some of
-/// them, all on one port. Every other address has nothing listening, so it answers at once with a reset.
+/// A /24 of loopback addresses of a test's own (127.88.n.0/24, or another second octet), with simulated
+/// devices on some of them, all on one port. Every other address has nothing listening, so it answers at once with a reset.
 /// </summary>
 internal sealed class LoopbackSubnet : IDisposable
 {
@@ -19,11 +19,11 @@ internal sealed class LoopbackSubnet : IDisposable
     private readonly SimulatedDevices _clock;
     private readonly List<DeviceServer> _servers = new();
 
-    public LoopbackSubnet(SimulatedDevices clock)
+    public LoopbackSubnet(SimulatedDevices clock, int secondOctet = 88)
     {
         _clock = clock;
         int n = Interlocked.Increment(ref _next) % 240;
-        Prefix = $"127.88.{n}.";
+        Prefix = $"127.{secondOctet}.{n}.";
         // A free port: the first device takes one, the others bind the same port on their own addresses.
         using var probe = new TcpListener(IPAddress.Parse(Prefix + "254"), 0);
         probe.Start();

@@ -30,7 +30,7 @@ public sealed class PublicSurfaceTests : IDisposable
             "Gasleser.GasleserDevice", "Gasleser.GasleserDeviceStatus", "Gasleser.GasleserDiscoveryMethod", "Gasleser.GasleserReading",
             "Gasleser.GasleserSession", "Gasleser.GasleserUsage", "Gasleser.UsagePeriod",
             // the exceptions, one per error id, and their enums
-            "Gasleser.ExchangePhase", "Gasleser.GasleserDependencyException", "Gasleser.GasleserDeviceErrorException", "Gasleser.GasleserException", "Gasleser.GasleserFirmwareUnsupportedException",
+            "Gasleser.ExchangePhase", "Gasleser.GasleserDependencyException", "Gasleser.GasleserDeviceErrorException", "Gasleser.GasleserDeviceNotFoundException", "Gasleser.GasleserException", "Gasleser.GasleserFirmwareUnsupportedException",
             "Gasleser.GasleserInvalidAddressException", "Gasleser.GasleserInvalidParameterException", "Gasleser.GasleserInvalidReadingException",
             "Gasleser.GasleserInvalidResponseException", "Gasleser.GasleserLocalResourceException", "Gasleser.GasleserLogFileException",
             "Gasleser.GasleserRateLimitedException", "Gasleser.GasleserSessionNotFoundException", "Gasleser.GasleserTimeoutException",

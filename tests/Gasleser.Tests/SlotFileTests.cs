@@ -144,19 +144,31 @@ public sealed class SlotFileTests : IDisposable
     }
 
     [Fact]
-    public void The_default_slot_folder_is_XDG_RUNTIME_DIR_when_set_and_a_per_user_folder_under_temp_otherwise()
+    public void The_default_private_folder_is_one_per_user_whatever_XDG_RUNTIME_DIR_TMPDIR_or_HOME_say()
     {
-        string? saved = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        string[] names = { "XDG_RUNTIME_DIR", "TMPDIR", "HOME" };
+        var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         try
         {
+            string expected = "/tmp/gasleser-" + Uid();
+            Assert.Equal(expected, PrivateFolder.DefaultPath());
             Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", "/run/user/1000");
-            Assert.Equal("/run/user/1000/gasleser", PrivateFolder.DefaultPath());
-            Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", null);
-            Assert.Equal(Path.Combine(Path.GetTempPath(), "gasleser-" + Uid()), PrivateFolder.DefaultPath());
+            Environment.SetEnvironmentVariable("TMPDIR", "/var/tmp/elsewhere/");
+            Environment.SetEnvironmentVariable("HOME", "/home/someone");
+            Assert.Equal(expected, PrivateFolder.DefaultPath()); // a login shell's environment
+            foreach (string name in names)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+
+            Assert.Equal(expected, PrivateFolder.DefaultPath()); // a scheduler's
         }
         finally
         {
-            Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", saved);
+            foreach (var (name, value) in saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
         }
     }
 

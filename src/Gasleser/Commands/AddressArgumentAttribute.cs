@@ -10,7 +10,8 @@ namespace Gasleser.Commands
     /// IPAddress, HostName, CN and Port); one that has none of those would otherwise be bound as its text,
     /// "@{IP=192.168.2.132; Name=kitchen}", and a hashtable as "System.Collections.Hashtable" — a name looked
     /// up in DNS. Such an object becomes an InvalidAddress error that says which properties are read and
-    /// which the object has (or that its Port is not a number). Strings, IP addresses and URIs pass as text.
+    /// which the object has (or that its Port is not a number). Strings, IP addresses and URIs pass as text. An
+    /// object with no address property but a DeviceId (GAS_…) passes as that id: the device is read by its id.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     internal sealed class AddressArgumentAttribute : ArgumentTransformationAttribute
@@ -29,6 +30,11 @@ namespace Gasleser.Commands
             if (value is IList list && !(value is IDictionary))
             {
                 return list.Cast<object?>().Select(item => Transform(engineIntrinsics, item)).ToArray();
+            }
+
+            if (value is PSCustomObject && DeviceIdOf(PSObject.AsPSObject(inputData)) is string deviceId)
+            {
+                return deviceId; // a device named only by its id ({DeviceId='GAS_…'}): read by its id
             }
 
             string? refusal = value switch
@@ -69,6 +75,13 @@ namespace Gasleser.Commands
 
             return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty." : null;
         }
+
+        // The device id of an object that has no address property but a DeviceId that is one.
+        private static string? DeviceIdOf(PSObject piped) =>
+            AddressProperties.All(n => piped.Properties[n] == null)
+            && piped.Properties["DeviceId"]?.Value?.ToString() is string id && DeviceIdCompleter.LooksLikeDeviceId(id.Trim())
+                ? id.Trim()
+                : null;
 
         private static bool IsPort(object? value)
         {

@@ -6,7 +6,7 @@ using Gasleser.Discovery;
 
 namespace Gasleser.Commands
 {
-    /// <summary>Find-Gasleser: finds devices by mDNS and by probing /v1/data across subnets.</summary>
+    /// <summary>Find-Gasleser: finds devices by mDNS and by probing /v1/data across subnets (or one device, -DeviceId).</summary>
     [Cmdlet(VerbsCommon.Find, "Gasleser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(GasleserDevice))]
     public sealed class FindGasleserCommand : GasleserCmdlet
@@ -37,12 +37,25 @@ namespace Gasleser.Commands
         [ValidateSet("All", "Mdns", "Sweep", IgnoreCase = true)]
         public string? Method { get; set; }
 
+        /// <summary>Looks for this one device (GAS_…): only it is reported, and the search stops where it first answers.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceIdCompleter))]
+        public string? DeviceId { get; set; }
+
         /// <summary>Sweeps more than 4096 addresses, or addresses outside local network space.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
         protected override void EndProcessing()
         {
+            if (DeviceId != null && !DeviceIdCompleter.IsDeviceId(DeviceId.Trim()))
+            {
+                ThrowTerminatingError(new GasleserInvalidParameterException(
+                    $"'{DeviceText.Printable(DeviceId, 60)}' is not a device id: a device id is up to 40 letters, digits, '_' and '-', such as GAS_2329790123.",
+                    nameof(DeviceId), "Give the id a reading or Find-Gasleser shows in DeviceId.").ToErrorRecord());
+            }
+
             // Narrowing the scan to a subnet means a sweep of it: mDNS would still ask every multicast interface.
             string method = Method ?? (Subnet != null ? "Sweep" : "All");
             bool mdns = !method.Equals("Sweep", StringComparison.OrdinalIgnoreCase);
@@ -93,6 +106,7 @@ namespace Gasleser.Commands
                 Port = Port,
                 Timeout = TimeSpan.FromMilliseconds(TimeoutMilliseconds),
                 ThrottleLimit = ThrottleLimit,
+                DeviceId = DeviceId?.Trim(),
             }, Output);
             string plan = discovery.Plan();
             if (!ShouldProcess(plan, plan + " Probe?", "Find-Gasleser"))
@@ -101,9 +115,24 @@ namespace Gasleser.Commands
             }
 
             WriteProgress(discovery.Progress(completed: false));
+            var took = System.Diagnostics.Stopwatch.StartNew();
             RunInBackground(string.Join(", ", ranges.Select(r => r.Text)), discovery.RunAsync);
             WriteUntilWorkEnds();
             WriteProgress(discovery.Progress(completed: true));
+            if (DeviceId != null)
+            {
+                WriteVerbose(discovery.Summary());
+                if (discovery.Match == null && !StopToken.IsCancellationRequested)
+                {
+                    string searched = string.Join(" and ", new[] { mdns ? "mDNS (_gasleser._tcp.local)" : null, ranges.Count > 0 ? $"{string.Join(", ", ranges.Select(r => r.Text))} on port {Port}" : null }.Where(p => p != null));
+                    WriteError(new GasleserDeviceNotFoundException(
+                        $"{DeviceId.Trim()} was not found: searched {searched} for {took.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s. If it is elsewhere, give -Subnet (and -Port).",
+                        DeviceId.Trim(), null).ToErrorRecord());
+                }
+
+                return;
+            }
+
             foreach ((string deviceId, IReadOnlyList<string> addresses) in discovery.DuplicateIds())
             {
                 WriteWarning($"{addresses.Count} devices answered with the id {deviceId}: at {string.Join(", ", addresses)}. All are reported; " +

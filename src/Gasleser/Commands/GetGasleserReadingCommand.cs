@@ -1,11 +1,12 @@
 using System;
 using System.Management.Automation;
+using Gasleser.Discovery;
 using Gasleser.Sessions;
 
 namespace Gasleser.Commands
 {
-    /// <summary>Get-GasleserReading: one reading from each device named.</summary>
-    [Cmdlet(VerbsCommon.Get, "GasleserReading")]
+    /// <summary>Get-GasleserReading: one reading from each device named, by address or by device id (wherever it is now).</summary>
+    [Cmdlet(VerbsCommon.Get, "GasleserReading", DefaultParameterSetName = ByAddress)]
     [OutputType(typeof(GasleserReading))]
     public sealed class GetGasleserReadingCommand : GasleserDeviceCmdlet
     {
@@ -32,8 +33,17 @@ namespace Gasleser.Commands
             bool noWait = NoWait.IsPresent;
             WhenSaturated whenSaturated = Force.IsPresent ? WhenSaturated.TryAnyway : WhenSaturated.FailAtOnce;
 
-            foreach (DeviceEndpoint endpoint in NamedEndpoints())
+            foreach ((DeviceEndpoint? named, string? deviceId) in NamedDevices())
             {
+                if (deviceId != null)
+                {
+                    DeviceLocator locator = LocatorFor(deviceId);
+                    RunInBackground(deviceId, async token =>
+                        Output.WriteObject(await locator.ReadAsync(maxAge, noWait, Output, token, whenSaturated).ConfigureAwait(false)));
+                    continue;
+                }
+
+                DeviceEndpoint endpoint = named!;
                 DeviceSession session = SessionRegistry.Get(endpoint);
                 // A failure ends the work; RunInBackground writes it as that device's error.
                 RunInBackground(endpoint.ComputerName, async token =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using Gasleser.Discovery;
 using Gasleser.Sessions;
 using Gasleser.Watching;
 using Gasleser.Hosting;
@@ -12,14 +13,15 @@ namespace Gasleser.Commands
     /// Watch-GasleserReading: a reading from each device named, on a fixed cadence, until Ctrl+C,
     /// -Count readings per device or -Duration. Each reading goes into the pipeline as it arrives.
     /// </summary>
-    [Cmdlet(VerbsCommon.Watch, "GasleserReading")]
+    [Cmdlet(VerbsCommon.Watch, "GasleserReading", DefaultParameterSetName = ByAddress)]
     [OutputType(typeof(GasleserReading))]
     public sealed class WatchGasleserReadingCommand : GasleserDeviceCmdlet
     {
         /// <summary>The extra type name of a watch's readings, for their view (Gasleser.format.ps1xml).</summary>
         public const string WatchTypeName = "Gasleser.GasleserReading#Watch";
 
-        private readonly List<DeviceEndpoint> _endpoints = new List<DeviceEndpoint>();
+        // The devices, in the order named: by address, or by id (followed wherever it goes).
+        private readonly List<(DeviceEndpoint? Endpoint, string? DeviceId)> _devices = new List<(DeviceEndpoint? Endpoint, string? DeviceId)>();
 
         /// <summary>Time between polls of a device (fixed rate): seconds (60), '15m' or 00:15:00. Default 12 s; at least 10 s, the device's limit (under 11 s is polled every 11 s, the shortest rate kept on time); at most 1 day.</summary>
         [Parameter]
@@ -59,21 +61,21 @@ namespace Gasleser.Commands
         {
             // Addresses are gathered here and watched from EndProcessing, so that all devices share one
             // start (each on its own phase after it) and a pipeline of addresses is watched as a whole.
-            foreach (DeviceEndpoint endpoint in NamedEndpoints())
+            foreach ((DeviceEndpoint? Endpoint, string? DeviceId) device in NamedDevices())
             {
-                if (_endpoints.Contains(endpoint))
+                if (_devices.Contains(device))
                 {
-                    WriteVerbose($"{endpoint}: named more than once; watched once.");
+                    WriteVerbose($"{device.Endpoint?.ToString() ?? device.DeviceId}: named more than once; watched once.");
                     continue;
                 }
 
-                _endpoints.Add(endpoint);
+                _devices.Add(device);
             }
         }
 
         protected override void EndProcessing()
         {
-            if (_endpoints.Count == 0)
+            if (_devices.Count == 0)
             {
                 return;
             }
@@ -84,14 +86,27 @@ namespace Gasleser.Commands
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
             var output = OutputShownAs(WatchTypeName); // Get-GasleserReading's type (one CSV log takes both); the type name picks the view with the deltas
-            for (int i = 0; i < _endpoints.Count; i++)
+            for (int i = 0; i < _devices.Count; i++)
             {
                 // Each device on its own phase (WatchSchedule.PhaseOf): a round's requests do not all leave at once.
-                DeviceEndpoint endpoint = _endpoints[i];
-                WatchSchedule own = schedule.ForDevice(i, _endpoints.Count);
-                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Seconds(Rate)} s from {ProcessWide.Clock.WallTime(own.Start).ToLocalTime():HH:mm:ss.fff}.");
-                var watch = new DeviceWatch(SessionRegistry.Get(endpoint), own, TimeSpan.FromSeconds(TimeoutSec), output);
-                RunInBackground(endpoint.ComputerName, watch.RunAsync);
+                (DeviceEndpoint? endpoint, string? deviceId) = _devices[i];
+                WatchSchedule own = schedule.ForDevice(i, _devices.Count);
+                string every = $"every {Seconds(Rate)} s from {ProcessWide.Clock.WallTime(own.Start).ToLocalTime():HH:mm:ss.fff}";
+                DeviceWatch watch;
+                if (deviceId != null)
+                {
+                    // By id: each poll asks the device where it answered last, and follows it when it has moved.
+                    DeviceLocator locator = LocatorFor(deviceId);
+                    WriteVerbose($"{deviceId}: polling it wherever it is {every}.");
+                    watch = new DeviceWatch(deviceId, token => locator.ReadAsync(null, noWait: false, output, token, WhenSaturated.AskOnce), own, output);
+                }
+                else
+                {
+                    WriteVerbose($"{endpoint}: polling http://{endpoint!.HostHeader}/v1/data {every}.");
+                    watch = new DeviceWatch(SessionRegistry.Get(endpoint), own, TimeSpan.FromSeconds(TimeoutSec), output);
+                }
+
+                RunInBackground(endpoint?.ComputerName ?? deviceId!, watch.RunAsync);
             }
 
             WriteUntilWorkEnds();

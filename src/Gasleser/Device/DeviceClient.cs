@@ -98,6 +98,7 @@ namespace Gasleser
                 using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 // Closing the socket is the one way to abort a pending connect or read on every runtime.
                 using CancellationTokenRegistration abort = token.Register(() => socket.Dispose());
+                Hosting.ProcessWide.ConnectObserver?.Invoke(new IPEndPoint(address, endpoint.Port));
                 try
                 {
                     await socket.ConnectAsync(address, endpoint.Port).ConfigureAwait(false);

@@ -32,6 +32,15 @@ namespace Gasleser.Discovery
 
         public IPEndPoint MdnsTarget { get; set; } = ProcessWide.MdnsTarget;
 
+        /// <summary>
+        /// When set, the run looks for this one device: only it is reported, and the run stops at the first
+        /// address where it answers (<see cref="DeviceDiscovery.Match"/>).
+        /// </summary>
+        public string? DeviceId { get; set; }
+
+        /// <summary>mDNS first, then the sweep only if the device was not found (rather than both at once).</summary>
+        public bool MdnsFirst { get; set; }
+
         public TimeSpan MdnsWindow { get; set; } = ProcessWide.MdnsWindow;
     }
 
@@ -56,6 +65,9 @@ namespace Gasleser.Discovery
         private int _found;
         private int _announced;
         private int _notGasleser;
+        private CancellationTokenSource? _run;
+        private GasleserDevice? _match;
+        private readonly List<DeviceEndpoint> _busy = new List<DeviceEndpoint>();
 
         public DeviceDiscovery(DiscoveryOptions options, ICommandOutput output)
         {
@@ -70,6 +82,12 @@ namespace Gasleser.Discovery
         public long Probed => Interlocked.Read(ref _probed);
 
         public int DevicesFound => Volatile.Read(ref _found);
+
+        /// <summary>With <see cref="DiscoveryOptions.DeviceId"/>: where that device answered first, or null.</summary>
+        public GasleserDevice? Match { get { lock (_lock) { return _match; } } }
+
+        /// <summary>Addresses where a device was Busy (another process asks it): which device is there is not known.</summary>
+        public IReadOnlyList<DeviceEndpoint> BusyEndpoints { get { lock (_lock) { return _busy.ToList(); } } }
 
         /// <summary>Ids that answered at more than one address, each with those addresses (after the run).</summary>
         public IReadOnlyList<(string DeviceId, IReadOnlyList<string> Addresses)> DuplicateIds()
@@ -171,20 +189,44 @@ namespace Gasleser.Discovery
             return record;
         }
 
-        public Task RunAsync(CancellationToken cancellationToken)
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
-            var work = new List<Task>();
-            if (_options.Mdns)
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _run = run;
+            try
             {
-                work.Add(BrowseAsync(cancellationToken));
-            }
+                if (_options.MdnsFirst)
+                {
+                    if (_options.Mdns)
+                    {
+                        await BrowseAsync(run.Token).ConfigureAwait(false);
+                    }
 
-            if (Total > 0)
+                    if (Match == null && Total > 0)
+                    {
+                        await SweepAsync(run.Token).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                var work = new List<Task>();
+                if (_options.Mdns)
+                {
+                    work.Add(BrowseAsync(run.Token));
+                }
+
+                if (Total > 0)
+                {
+                    work.Add(SweepAsync(run.Token));
+                }
+
+                await Task.WhenAll(work).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (Match != null && !cancellationToken.IsCancellationRequested)
             {
-                work.Add(SweepAsync(cancellationToken));
+                // Stopped at the first match: the rest was not needed.
             }
-
-            return Task.WhenAll(work);
         }
 
         private async Task SweepAsync(CancellationToken cancellationToken)
@@ -280,6 +322,11 @@ namespace Gasleser.Discovery
                 return;
             }
 
+            if (_options.DeviceId != null && result.FromSession && session.LastOutcome != ExchangeOutcome.Reading)
+            {
+                return; // what this process knew of the address, but its last exchange failed: no sign the device is there now
+            }
+
             // An HTTP error, or a reading with a field the module cannot accept, on /v1/data is a Gasleser that is
             // starting up, unwell or misconfigured: reported with what it answered.
             if (result.Failure != null)
@@ -302,8 +349,39 @@ namespace Gasleser.Discovery
                 NextAllowed = result.NextAllowed,
             };
 
+            if (_options.DeviceId != null && !string.Equals(device.DeviceId, _options.DeviceId, StringComparison.Ordinal))
+            {
+                if (device.Status == GasleserDeviceStatus.Busy && device.DeviceId.Length == 0)
+                {
+                    lock (_lock)
+                    {
+                        _busy.Add(endpoint);
+                    }
+                }
+
+                _output.WriteVerbose(device.DeviceId.Length > 0
+                    ? $"{endpoint.ComputerName}: {device.DeviceId} answered, not {_options.DeviceId}."
+                    : $"{endpoint.ComputerName}: a Gasleser ({device.Status}) that did not say its id.");
+                if (device.Reading != null)
+                {
+                    KnownDevices.Remember(device.Reading);
+                }
+
+                return;
+            }
+
             lock (_lock)
             {
+                if (_options.DeviceId != null)
+                {
+                    if (_match != null)
+                    {
+                        return; // found twice at once (mDNS and the sweep): the first is the one
+                    }
+
+                    _match = device;
+                }
+
                 // One report per address (mDNS and the sweep often find the same one). Devices that share an
                 // id at different addresses are all reported: DuplicateIds names them afterwards.
                 if (!_reported.Add(endpoint.ComputerName))
@@ -341,6 +419,10 @@ namespace Gasleser.Discovery
             }
 
             _output.WriteObject(device);
+            if (_options.DeviceId != null)
+            {
+                _run?.Cancel(); // the one device looked for answered: the rest of the run is not needed
+            }
         }
     }
 }

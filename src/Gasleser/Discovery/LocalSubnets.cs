@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Gasleser.Hosting;
 
 namespace Gasleser.Discovery
 {
@@ -35,14 +36,50 @@ namespace Gasleser.Discovery
         /// <summary>A subnet wider than this is narrowed to the /24 around the machine's own address.</summary>
         public const int NarrowedPrefix = 24;
 
-        /// <summary>The default subnets of this machine.</summary>
-        public static IReadOnlyList<string> OfThisMachine(Action<string>? verbose = null) => FromInterfaces(ReadInterfaces(), verbose);
+        /// <summary>The default subnets of this machine (those a test pinned, see <see cref="ProcessWide.PinnedSubnets"/>).</summary>
+        public static IReadOnlyList<string> OfThisMachine(Action<string>? verbose = null) =>
+            ProcessWide.PinnedSubnets is string[] pinned ? pinned : FromInterfaces(ReadInterfaces(), verbose);
+
+        /// <summary>
+        /// The subnet to sweep for a device last seen at <paramref name="address"/>: the /24 around it, or the
+        /// subnet of this machine's interface that holds it when that is smaller (a /28 of a point-to-point
+        /// network, say). Never wider than a /24.
+        /// </summary>
+        public static string Around(IPAddress address)
+        {
+            IEnumerable<(IPAddress Address, int PrefixLength)> own = ProcessWide.PinnedSubnets is string[] pinned
+                ? pinned.Select(Block).Where(b => b.Address != null).Select(b => (b.Address!, b.PrefixLength))
+                : ReadInterfaces().Where(n => n.IsUp).SelectMany(n => n.Addresses);
+            int prefix = NarrowedPrefix;
+            foreach ((IPAddress network, int length) in own)
+            {
+                if (network.AddressFamily == AddressFamily.InterNetwork && length > prefix && length <= 30
+                    && Network(network, length) == Network(address, length))
+                {
+                    prefix = length;
+                }
+            }
+
+            return Network(address, prefix) + "/" + prefix.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static (IPAddress? Address, int PrefixLength) Block(string cidr)
+        {
+            string[] parts = cidr.Split('/');
+            return parts.Length == 2 && IPAddress.TryParse(parts[0], out IPAddress? network)
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int length)
+                ? (network, length)
+                : (null, 0);
+        }
 
         public static IReadOnlyList<string> FromInterfaces(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null) =>
             WithOrigin(interfaces, verbose).Select(s => s.Subnet).ToList();
 
         /// <summary>This machine's default subnets, each with the interface and own address it comes from (for tab completion).</summary>
-        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() => WithOrigin(ReadInterfaces(), null);
+        public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> OfThisMachineWithOrigin() =>
+            ProcessWide.PinnedSubnets is string[] pinned
+                ? pinned.Select(Block).Where(b => b.Address != null).Select(b => (Network(b.Address!, b.PrefixLength) + "/" + b.PrefixLength.ToString(CultureInfo.InvariantCulture), "pinned", b.Address!)).ToList()
+                : WithOrigin(ReadInterfaces(), null);
 
         public static IReadOnlyList<(string Subnet, string Interface, IPAddress Address)> WithOrigin(IEnumerable<InterfaceInfo> interfaces, Action<string>? verbose = null)
         {

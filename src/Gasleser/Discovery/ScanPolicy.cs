@@ -23,6 +23,10 @@ namespace Gasleser.Discovery
 
         public const string LocalSpace = "loopback (127.0.0.0/8), private (10/8, 172.16/12, 192.168/16), link-local (169.254/16), CGNAT (100.64/10) or IPv6 ULA (fc00::/7)";
 
+        /// <summary>True for an address in <see cref="LocalSpace"/>: one a sweep without -Force may probe.</summary>
+        public static bool IsLocal(System.Net.IPAddress address) =>
+            AddressRange.TryParse(address.ToString(), out AddressRange? single, out _) && LocalBlocks.Any(single!.IsWithin);
+
         /// <summary>Why the sweep is refused, or null when it may go ahead.</summary>
         public static string? Refusal(IReadOnlyCollection<AddressRange> ranges)
         {

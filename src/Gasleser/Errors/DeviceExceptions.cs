@@ -146,6 +146,26 @@ namespace Gasleser
     }
 
     /// <summary>
+    /// Gasleser.DeviceNotFound: a device asked for by its id (-DeviceId) did not answer where it was last seen and
+    /// a search did not find it, or a search a few minutes ago found nothing and the next is not due yet.
+    /// </summary>
+    public sealed class GasleserDeviceNotFoundException : GasleserException
+    {
+        public GasleserDeviceNotFoundException(string message, string deviceId, DateTimeOffset? nextSearch)
+            : base(message, deviceId) { NextSearch = nextSearch; }
+
+        /// <summary>The device id that was looked for (also the error record's target).</summary>
+        public string DeviceId => ComputerName;
+
+        /// <summary>When the module will search for the device again (UTC); null when it was not searched for.</summary>
+        public DateTimeOffset? NextSearch { get; }
+        public override string ErrorId => "Gasleser.DeviceNotFound";
+        public override ErrorCategory Category => ErrorCategory.ObjectNotFound;
+        public override string RecommendedAction =>
+            "Check that the device is powered and on the network. If it is on a subnet that was not searched, or multicast does not reach it, say where to look with -Subnet (e.g. -Subnet 192.168.3.0/24), or read it once by its address (Get-GasleserReading 192.168.3.20): from then on -DeviceId asks it there first.";
+    }
+
+    /// <summary>
     /// Gasleser.LocalResourceExhausted: this computer, not the device, ran out of something a request needs
     /// (file descriptors: "too many open files"; socket buffers: "no buffer space available"). Reported once
     /// per command, not as one unreachable device per address.

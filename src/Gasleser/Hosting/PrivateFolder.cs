@@ -5,31 +5,32 @@ using System.Runtime.InteropServices;
 namespace Gasleser.Hosting
 {
     /// <summary>
-    /// The private folder that holds the slot files, and the checks that keep it private. Slot files are
+    /// The private folder that holds the slot files (and the known devices, the remembered searches), and the checks that keep it private. Slot files are
     /// written by every process of this user, so the folder must be one nobody else can write to: another
     /// local user who could plant a file there could hold the user's devices forever, and one who could plant
     /// a symbolic link could make the module overwrite a file of the user's. On Unix the folder is
-    /// <c>$XDG_RUNTIME_DIR/gasleser</c> (a per-user, per-boot folder) or else <c>gasleser-&lt;uid&gt;</c> under
-    /// the temp folder, made with mode 0700 and checked before every use: a real folder (not a link), owned by
+    /// <c>/tmp/gasleser-&lt;uid&gt;</c> (see <see cref="DefaultPath"/>), made with mode 0700 and checked before every use: a real folder (not a link), owned by
     /// this user, writable by nobody else. A slot file that is a link is never opened. On Windows the folder
-    /// lives in the per-user %TEMP% and the same no-link rule holds.
+    /// lives in the user's local application data and the same no-link rule holds.
     /// </summary>
     internal static class PrivateFolder
     {
         private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
-        /// <summary>Where the slot files of this user go by default.</summary>
+        /// <summary>
+        /// Where the files of this user go by default: one folder for every process of the user, whatever its
+        /// environment says. A login shell has XDG_RUNTIME_DIR and its own TMPDIR, a cron job or a systemd timer
+        /// has neither (nor HOME); if each picked its folder from its environment they would not share the
+        /// device's turn (self-inflicted 429s) nor the known devices. So on Unix it is always
+        /// <c>/tmp/gasleser-&lt;uid&gt;</c> (the uid from the kernel, not from a variable), and on Windows the
+        /// user profile's local application data folder (from the profile, not from %TEMP%).
+        /// </summary>
         public static string DefaultPath()
         {
             if (IsWindows)
             {
-                return Path.Combine(Path.GetTempPath(), "Gasleser");
-            }
-
-            string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-            if (!string.IsNullOrEmpty(runtime) && Path.IsPathRooted(runtime))
-            {
-                return Path.Combine(runtime, "gasleser");
+                string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+                return Path.Combine(local.Length > 0 ? local : Path.GetTempPath(), "Gasleser");
             }
 
             string user;
@@ -42,7 +43,7 @@ namespace Gasleser.Hosting
                 user = Environment.UserName;
             }
 
-            return Path.Combine(Path.GetTempPath(), "gasleser-" + user);
+            return "/tmp/gasleser-" + user;
         }
 
         /// <summary>

@@ -45,6 +45,20 @@ namespace Gasleser.Hosting
             set => _mdnsTarget = value ?? MdnsMulticastGroup;
         }
 
+        /// <summary>
+        /// This machine's subnets as a test pins them (CIDR text such as "127.88.1.0/24"): when set, they are what
+        /// Find-Gasleser sweeps by default and where a device is looked for, instead of the interfaces' own. Tests
+        /// and benchmarks pin them (and <see cref="MdnsTarget"/>) so that nothing searches the machine's real
+        /// networks. Null (the default): the interfaces'.
+        /// </summary>
+        public static string[]? PinnedSubnets { get; set; }
+
+        /// <summary>
+        /// Called with the address and port of every connection to a device before it is opened; what it throws
+        /// refuses the connection. For tests that must see that an address is never contacted. Null: none.
+        /// </summary>
+        public static Action<IPEndPoint>? ConnectObserver { get; set; }
+
         /// <summary>How long an mDNS browse listens for answers.</summary>
         public static TimeSpan MdnsWindow { get; set; } = TimeSpan.FromSeconds(1.5);
 

@@ -77,6 +77,18 @@ namespace Gasleser.Sessions
             }
         }
 
+        /// <summary>
+        /// The device <paramref name="deviceId"/> answers at a new address now: its turn is the new address's from
+        /// its next reading on (whose slot file other processes use there), no longer the one it was first seen on.
+        /// </summary>
+        internal static void DeviceMoved(string deviceId)
+        {
+            lock (TurnsLock)
+            {
+                TurnsByDeviceId.Remove(deviceId);
+            }
+        }
+
         private static DeviceTurn TurnFor(string[] keys)
         {
             lock (TurnsLock)

@@ -8,7 +8,8 @@ using Gasleser.Hosting;
 namespace Gasleser.Watching
 {
     /// <summary>
-    /// Watches one device: polls it through its shared session on its own fixed-rate schedule (the watch's
+    /// Watches one device: polls it (through its shared session, or wherever it is now when watched by its id:
+    /// the poll is given) on its own fixed-rate schedule (the watch's
     /// rate, on this device's phase: see <see cref="WatchSchedule.ForDevice"/>),
     /// adds the consumption deltas, and reports every poll as a reading or an error. A failed poll ends
     /// nothing: the next one keeps its slot, so a device that comes back is simply read again.
@@ -16,23 +17,30 @@ namespace Gasleser.Watching
     /// </summary>
     internal sealed class DeviceWatch
     {
-        private readonly DeviceSession _session;
+        private readonly string _name;
+        private readonly Func<CancellationToken, Task<GasleserReading>> _poll;
         private readonly WatchSchedule _schedule;
-        private readonly TimeSpan _timeout;
         private readonly ICommandOutput _output;
         private readonly ConsumptionTracker _tracker = new ConsumptionTracker();
 
+        /// <summary>Watches the device at <paramref name="session"/>'s address.</summary>
         public DeviceWatch(DeviceSession session, WatchSchedule schedule, TimeSpan timeout, ICommandOutput output)
+            : this(session.Endpoint.ComputerName, token => session.ReadAsync(timeout, maxAge: null, noWait: false, output, token, WhenSaturated.AskOnce), schedule, output)
         {
-            _session = session;
+        }
+
+        /// <summary>Watches the device <paramref name="name"/> names, each poll being one call of <paramref name="poll"/>.</summary>
+        public DeviceWatch(string name, Func<CancellationToken, Task<GasleserReading>> poll, WatchSchedule schedule, ICommandOutput output)
+        {
+            _name = name;
+            _poll = poll;
             _schedule = schedule;
-            _timeout = timeout;
             _output = output;
         }
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            string name = _session.Endpoint.ComputerName;
+            string name = _name;
             long poll = -1;
             int made = 0;
             while (_schedule.Count == null || made < _schedule.Count.Value)
@@ -70,7 +78,7 @@ namespace Gasleser.Watching
                 made++;
                 try
                 {
-                    GasleserReading reading = await _session.ReadAsync(_timeout, maxAge: null, noWait: false, _output, cancellationToken, WhenSaturated.AskOnce).ConfigureAwait(false);
+                    GasleserReading reading = await _poll(cancellationToken).ConfigureAwait(false);
                     KnownDevices.Remember(reading);
                     _output.WriteObject(_tracker.Annotate(reading, _output.WriteWarning));
                 }

@@ -16,11 +16,19 @@ internal sealed class SimulatedDevices : IDisposable
     private static int _nextDeviceId = -1;
     private readonly List<DeviceServer> _servers = new();
 
+    /// <summary>What the tests' module takes for this machine's subnets (see ProcessWide.PinnedSubnets).</summary>
+    public const string PinnedSubnet = "127.77.255.252/30";
+
     /// <summary>This test process's folder for machine-wide slot files, apart from the user's real one.</summary>
     public static readonly string SlotDirectory = Path.Combine(Path.GetTempPath(), "gasleser-tests-" + Environment.ProcessId);
 
     static SimulatedDevices()
     {
+        // Nothing in this test process may search this machine's real networks: "this machine's subnets" are a
+        // loopback block where nothing listens, and mDNS goes to a loopback port (a test's responder sets its own).
+        ProcessWide.PinnedSubnets = new[] { PinnedSubnet };
+        ProcessWide.MdnsTarget = new IPEndPoint(IPAddress.Loopback, 9);
+
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
