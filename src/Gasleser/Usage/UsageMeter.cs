@@ -371,20 +371,34 @@ namespace Gasleser.Usage
 
         private void WarnMissing(string deviceId, long from)
         {
-            var fields = new List<string>();
+            // Fields grouped by their first ValidFrom: "no CalorificValue or PricePerKWh before 2025-10-01 ...".
+            var byDate = new SortedDictionary<long, List<string>>();
             foreach (TariffField field in new[] { TariffField.CalorificValue, TariffField.ConversionFactor, TariffField.PricePerKWh, TariffField.StandingChargePerDay })
             {
                 long first = _tariff.FirstSet(field);
                 if (first != long.MinValue && from < first && _warnedMissing.Add(field))
                 {
-                    fields.Add($"no {field} before {Show(first)}");
+                    if (!byDate.TryGetValue(first, out List<string>? names))
+                    {
+                        byDate[first] = names = new List<string>();
+                    }
+
+                    names.Add(field.ToString());
                 }
             }
 
-            if (fields.Count > 0)
+            if (byDate.Count > 0)
             {
-                _output.WriteWarning($"-Tariff has {string.Join(" and ", fields)}, but {deviceId}'s usage is measured from {Show(from)}: " +
-                    "the rows before then leave the lines made from it (Energy, EnergyCost, StandingCharge, Cost) empty. Give the tariff a row with an earlier ValidFrom.");
+                var missing = new List<string>();
+                foreach (KeyValuePair<long, List<string>> date in byDate)
+                {
+                    string names = date.Value.Count == 1 ? date.Value[0]
+                        : string.Join(", ", date.Value.GetRange(0, date.Value.Count - 1)) + " or " + date.Value[date.Value.Count - 1];
+                    missing.Add($"no {names} before {Show(date.Key)}");
+                }
+
+                _output.WriteWarning($"-Tariff has {string.Join(" and ", missing)}, but {deviceId}'s usage is measured from {Show(from)}: " +
+                    "on the rows before then, the lines made from them (Energy, EnergyCost, StandingCharge, Cost) stay empty. Give the tariff a row with an earlier ValidFrom.");
             }
         }
 
