@@ -287,7 +287,8 @@ public sealed class MeasureGasleserUsageTests : IDisposable
         Assert.Contains("<TypeName>Gasleser.GasleserUsage</TypeName>", view);
         Assert.Contains("<TypeName>Gasleser.GasleserUsage#Bill</TypeName>", view);
         Assert.Contains("Used (m³)", view);
-        Assert.Contains("Energy (kWh)", view);
+        Assert.Contains("<Label>Energy cost</Label>", view);
+        Assert.Contains("<Label>Longest gap</Label>", view);
 
         ShellResult result = _shell.Run("(Get-Command Measure-GasleserUsage).ModuleName; (Get-Module Gasleser).ExportedCmdlets.Keys -contains 'Measure-GasleserUsage'");
         Assert.Equal(new object[] { "Gasleser", true }, result.Output.Select(o => o.BaseObject));
