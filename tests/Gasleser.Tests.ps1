@@ -189,6 +189,31 @@ Describe 'Measure-GasleserUsage' {
             Should -BeLessOrEqual ($Watched[1].TotalConsumption - $Watched[0].TotalConsumption + 1e-9)
         [math]::Abs($usage[0].Energy - $usage[0].Consumption * 0.9537 * 11.2) | Should -BeLessThan 1e-5
     }
+
+    It 'prices a billing year from a German tariff file read with Import-Csv, split where the price changes' {
+        $csv = Join-Path $TestDrive 'tariff.csv'
+        Set-Content $csv -Encoding utf8 -Value @(
+            'ValidFrom;CalorificValue;ConversionFactor;PricePerKWh;StandingChargePerDay'
+            '15.01.2026 12:00;;;0,20;'
+            '01.01.2026;10;0,95;0,10;0,50'
+            '15.01.2026;11;;;'
+        )
+        $t0 = [DateTimeOffset]'2026-01-15T00:00:00+01:00'
+        $readings = 0..2 | ForEach-Object { [pscustomobject]@{ DeviceId = 'GAS_1'; Timestamp = $t0.AddHours(12 * $_); TotalConsumption = 100 + 12 * $_ } }
+
+        $rows = @($readings | Measure-GasleserUsage -Per Year -PeriodStart 2025-10-01 -TimeZone Europe/Berlin -Tariff (Import-Csv $csv -Delimiter ';'))
+
+        # 24 m³ × 0.95 × 11 kWh/m³ = 250.8 kWh: half at 0.10, half at 0.20; one whole day of the 0.50 Grundpreis.
+        $rows[0].Start | Should -Be ([DateTimeOffset]'2025-10-01T00:00:00+02:00')
+        [math]::Abs($rows[0].Energy - 250.8) | Should -BeLessThan 1e-9
+        [math]::Abs($rows[0].EnergyCost - 37.62) | Should -BeLessThan 1e-9
+        [math]::Abs($rows[0].StandingCharge - 0.5) | Should -BeLessThan 1e-9
+        [math]::Abs($rows[0].Cost - 38.12) | Should -BeLessThan 1e-9
+        $rows[0].LongestGap | Should -Be ([timespan]'12:00:00')
+        # Read with the wrong delimiter, the file is one column: refused, naming the row.
+        { $readings | Measure-GasleserUsage -Tariff (Import-Csv $csv -Delimiter ',') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Gasleser.InvalidParameter,*'
+    }
 }
 
 Describe 'Help' {

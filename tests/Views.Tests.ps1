@@ -56,12 +56,14 @@ Describe 'Views at 80 columns' {
         $lines[2] | Should -Match 'GAS_\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d,.]+ +[\d.]+$'
     }
 
-    It 'Measure-GasleserUsage shows kWh and cost when it has the bill' {
+    It 'Measure-GasleserUsage shows the bill''s lines per device when it has a tariff' {
         $t0 = [DateTimeOffset]'2026-01-05T00:00:00Z'
+        $tariff = @{ ValidFrom = '2026-01-01'; CalorificValue = 11.2; PricePerKWh = 0.12; StandingChargePerDay = 0.45 }
         $text = 0..24 | ForEach-Object { [pscustomobject]@{ DeviceId = 'GAS_1'; Timestamp = $t0.AddHours($_); TotalConsumption = 100 + $_ } } |
-            Measure-GasleserUsage -TimeZone UTC -CalorificValue 11.2 -PricePerKWh 0.12 | Format-Table | Out-String -Width 80
-        $text | Should -Match 'Energy \(kWh\) +Cost'
-        $text | Should -Match 'GAS_1 +2026-01-05 00:00 +24\.000 +268\.80 +32\.26'
+            Measure-GasleserUsage -TimeZone UTC -Tariff $tariff | Format-Table | Out-String -Width 80
+        $text | Should -Match 'DeviceId: GAS_1'
+        $text | Should -Match 'Start +Used \(m³\) +kWh +Energy cost +Standing +Cost +Longest gap'
+        $text | Should -Match '2026-01-05 00:00 +24\.000 +268\.80 +32\.26 +0\.45 +32\.71 +01:00'
     }
 }
 

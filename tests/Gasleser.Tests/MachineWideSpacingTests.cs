@@ -140,7 +140,7 @@ public sealed class MachineWideSpacingTests : IDisposable
         start.ArgumentList.Add(StagedModule.Manifest);
         start.ArgumentList.Add(commandLine);
         start.Environment["TMPDIR"] = tempDirectory + "/"; // a temp folder of its own (the slot files go to the tests' folder whatever it says)
-        start.Environment.Remove("XDG_RUNTIME_DIR");        // ... which is used when there is no per-user runtime folder
+        start.Environment.Remove("XDG_RUNTIME_DIR");
         using Process process = Process.Start(start)!;
         string output = await process.StandardOutput.ReadToEndAsync();
         string errors = await process.StandardError.ReadToEndAsync();

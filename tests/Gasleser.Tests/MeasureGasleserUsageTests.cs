@@ -209,6 +209,73 @@ public sealed class MeasureGasleserUsageTests : IDisposable
         Assert.Empty(Rows(price));
     }
 
+    [Theory]
+    [InlineData("@{ CalorificValue = 11.2 }", "Tariff row 1 has no ValidFrom")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 11.2 }, @{ ValidFrom = '2026-13-01'; CalorificValue = 11.3 }", "Tariff row 2 (ValidFrom '2026-13-01'): ValidFrom is not a date")]
+    [InlineData("@{ ValidFrom = '20260101'; CalorificValue = 11.2 }", "Tariff row 1 (ValidFrom '20260101'): ValidFrom is not a date")]
+    [InlineData("[pscustomobject]@{ ValidFrom = '2026-01-01'; CalorificValue = 'elf' }", "Tariff row 1 (ValidFrom '2026-01-01') has a CalorificValue that is not a number: 'elf'")]
+    [InlineData("[pscustomobject]@{ ValidFrom = '2026-01-01'; CalorificValue = '1.234,5' }", "has a CalorificValue that is not a number: '1.234,5'")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 0 }", "has a CalorificValue of 0: it must be a positive number")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 11.2; PricePerKWh = '-0,12' }", "has a PricePerKWh of -0.12: it must be at least 0")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 11.2; Price = 0.12 }", "has a column 'Price' that is none of ValidFrom, CalorificValue")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 11.2 }, [pscustomobject]@{ ValidFrom = '2026-02-01'; CalorificValue = ''; PricePerKWh = ' ' }", "Tariff row 2 (ValidFrom '2026-02-01') sets none of")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; CalorificValue = 11.2 }, @{ ValidFrom = '01.01.2026'; CalorificValue = 11.3 }", "Tariff row 2 (ValidFrom '01.01.2026') sets CalorificValue to 11.3, but tariff row 1 sets it to 11.2 from the same instant")]
+    [InlineData("'tariff.csv'", "Tariff row 1 is 'tariff.csv', not a row")]
+    [InlineData("@{ ValidFrom = '2026-01-01'; PricePerKWh = 0.12 }", "sets PricePerKWh but no CalorificValue")]
+    [InlineData("@()", "-Tariff has no rows")]
+    public void A_tariff_row_that_cannot_be_read_is_refused_naming_it_before_any_reading_is_read(string tariff, string message)
+    {
+        ShellResult result = _shell.Run(
+            $"$global:readingsRead = 0; $readings | ForEach-Object {{ $global:readingsRead++; $_ }} | Measure-GasleserUsage -TimeZone Europe/Berlin -Tariff ({tariff}); $global:readingsRead",
+            new Dictionary<string, object?> { ["readings"] = ADayAcrossMidnight() });
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.Equal("Gasleser.InvalidParameter,Gasleser.Commands.MeasureGasleserUsageCommand", error.FullyQualifiedErrorId);
+        Assert.Contains(message, error.Exception.Message);
+        Assert.Equal("Tariff", error.TargetObject);
+        Assert.Contains("ValidFrom", error.ErrorDetails.RecommendedAction);
+        Assert.Empty(Rows(result));
+        Assert.Equal(0, (int)result.Output.Single().BaseObject);
+    }
+
+    [Theory]
+    [InlineData("-Tariff @{ ValidFrom = '2026-01-01'; CalorificValue = 11.2 } -PricePerKWh 0.12", "does not mix with -CalorificValue")]
+    [InlineData("-Tariff @{ ValidFrom = '2026-01-01'; CalorificValue = 11.2 } -StandingChargePerDay 0.45", "does not mix with")]
+    [InlineData("-StandingChargePerDay -1", "-StandingChargePerDay must be a number of at least 0")]
+    [InlineData("-Per Day -PeriodStart 2026-10-01", "-PeriodStart moves the start of -Per Month and -Per Year")]
+    [InlineData("-Per Month -PeriodStart 2026-01-30", "a month starts on a day from 1 to 28")]
+    [InlineData("-Per Year -PeriodStart 29.02.2028", "29 February")]
+    [InlineData("-Per Year -PeriodStart 'soon'", "-PeriodStart 'soon' is not a date")]
+    public void Parameters_that_do_not_go_together_stop_before_any_input_is_read(string parameters, string message)
+    {
+        ShellResult result = _shell.Run($"$readings | Measure-GasleserUsage -TimeZone Europe/Berlin {parameters}", new Dictionary<string, object?> { ["readings"] = ADayAcrossMidnight() });
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.Equal("Gasleser.InvalidParameter,Gasleser.Commands.MeasureGasleserUsageCommand", error.FullyQualifiedErrorId);
+        Assert.Contains(message, error.Exception.Message);
+        Assert.Empty(Rows(result));
+    }
+
+    [Fact]
+    public void A_single_standing_charge_and_a_billing_year_from_a_dotted_date()
+    {
+        ShellResult result = _shell.Run(
+            "$readings | Measure-GasleserUsage -Per Year -PeriodStart '25.11.2025' -TimeZone Europe/Berlin -CalorificValue '11,2' -PricePerKWh 0.12 -StandingChargePerDay '0,45'",
+            new Dictionary<string, object?> { ["readings"] = ADayAcrossMidnight() });
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("Gasleser.GasleserUsage#Bill", result.Output[0].TypeNames[0]);
+        // Two rows: the billing year to 25 November 2026, 00:00, and the one from it.
+        var rows = Rows(result).ToList();
+        Assert.Equal(new[] { DateTimeOffset.Parse("2025-11-25T00:00:00+01:00"), DateTimeOffset.Parse("2026-11-25T00:00:00+01:00") }, rows.Select(r => r.Start));
+        GasleserUsage year = rows[0];
+        Assert.Equal(4.0 / 24 * 0.45, year.StandingCharge!.Value, 12); // 20:00 to midnight
+        Assert.Equal(2.0 * 11.2 * 0.12, year.EnergyCost!.Value, 12);
+        Assert.Equal(year.EnergyCost + year.StandingCharge, year.Cost);
+        Assert.Equal(TimeSpan.FromHours(3), year.LongestGap);
+        Assert.Equal(new TimeSpan(14, 5, 39), rows[1].LongestGap); // 01:00 to 15:05:39
+    }
+
     [Fact]
     public void The_module_exports_the_command_and_ships_its_time_zone_table_and_view()
     {
@@ -220,7 +287,8 @@ public sealed class MeasureGasleserUsageTests : IDisposable
         Assert.Contains("<TypeName>Gasleser.GasleserUsage</TypeName>", view);
         Assert.Contains("<TypeName>Gasleser.GasleserUsage#Bill</TypeName>", view);
         Assert.Contains("Used (m³)", view);
-        Assert.Contains("Energy (kWh)", view);
+        Assert.Contains("<Label>Energy cost</Label>", view);
+        Assert.Contains("<Label>Longest gap</Label>", view);
 
         ShellResult result = _shell.Run("(Get-Command Measure-GasleserUsage).ModuleName; (Get-Module Gasleser).ExportedCmdlets.Keys -contains 'Measure-GasleserUsage'");
         Assert.Equal(new object[] { "Gasleser", true }, result.Output.Select(o => o.BaseObject));

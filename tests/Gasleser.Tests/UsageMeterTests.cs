@@ -19,11 +19,11 @@ public sealed class UsageMeterTests
     internal sealed record Result(List<GasleserUsage> Rows, List<string> Warnings, int PeakRetained);
 
     internal static Result Measure(IEnumerable<(string Id, DateTimeOffset At, double Total)> readings,
-        UsagePeriod per = UsagePeriod.Day, EnergyConversion? conversion = null)
+        UsagePeriod per = UsagePeriod.Day, Tariff? tariff = null, PeriodCalendar? calendar = null)
     {
         var rows = new List<GasleserUsage>();
         var warnings = new List<string>();
-        var meter = new UsageMeter(new PeriodCalendar(per, Berlin), conversion ?? EnergyConversion.None, new Collect(rows, warnings));
+        var meter = new UsageMeter(calendar ?? new PeriodCalendar(per, Berlin), tariff ?? Tariff.None, new Collect(rows, warnings));
         int peak = 0;
         foreach (var (id, at, total) in readings)
         {
@@ -158,19 +158,113 @@ public sealed class UsageMeterTests
         var readings = new[] { R("2026-06-10T08:00:00+02:00", 100), R("2026-06-10T20:00:00+02:00", 110) };
 
         // German bill: Zustandszahl 0.9537, Brennwert 11.2 kWh/m³, 0.12 €/kWh.
-        GasleserUsage german = Assert.Single(Measure(readings, conversion: new EnergyConversion(11.2, 0.9537, 0.12)).Rows);
+        GasleserUsage german = Assert.Single(Measure(readings, tariff: Tariff.Single(11.2, 0.9537, 0.12, null)).Rows);
         Assert.Equal(10.0, german.Consumption, 9);
         Assert.Equal(106.8144, german.Energy!.Value, 6);
         Assert.Equal(12.817728, german.Cost!.Value, 6);
 
         // UK bill: CV 39.5 MJ/m³ → kWh = m³ × 1.02264 × 39.5 ÷ 3.6; 7 p/kWh.
-        GasleserUsage uk = Assert.Single(Measure(readings, conversion: new EnergyConversion(39.5 / 3.6, 1.02264, 0.07)).Rows);
+        GasleserUsage uk = Assert.Single(Measure(readings, tariff: Tariff.Single(39.5 / 3.6, 1.02264, 0.07, null)).Rows);
         Assert.Equal(112.206333, uk.Energy!.Value, 5);
         Assert.Equal(7.854443, uk.Cost!.Value, 5);
 
         GasleserUsage plain = Assert.Single(Measure(readings).Rows);
         Assert.Null(plain.Energy);
         Assert.Null(plain.Cost);
+    }
+
+    private static TariffChange Change(string from, TariffField field, double value) =>
+        new(DateTimeOffset.Parse(from, CultureInfo.InvariantCulture).UtcTicks, field, value);
+
+    [Fact]
+    public void A_price_change_between_two_readings_splits_their_usage_at_the_change()
+    {
+        // 1 m³/h for 24 h between two readings; the price goes from 0.10 to 0.20 at noon, the Brennwert from 10 to 11 at 18:00.
+        Tariff tariff = Tariff.FromChanges(new[]
+        {
+            Change("2026-01-01T00:00:00+01:00", TariffField.CalorificValue, 10), Change("2026-01-01T00:00:00+01:00", TariffField.PricePerKWh, 0.10),
+            Change("2026-06-10T12:00:00+02:00", TariffField.PricePerKWh, 0.20), Change("2026-06-10T18:00:00+02:00", TariffField.CalorificValue, 11),
+        });
+
+        GasleserUsage day = Assert.Single(Measure(new[] { R("2026-06-10T00:00:00+02:00", 100), R("2026-06-11T00:00:00+02:00", 124) }, tariff: tariff).Rows, r => r.Start.Day == 10);
+
+        Assert.Equal(24.0, day.Consumption, 12);
+        Assert.Equal(18 * 10 + 6 * 11, day.Energy!.Value, 9);
+        Assert.Equal(12 * 10 * 0.10 + 6 * 10 * 0.20 + 6 * 11 * 0.20, day.EnergyCost!.Value, 9);
+        Assert.Equal(day.EnergyCost, day.Cost);
+        Assert.Null(day.StandingCharge);
+    }
+
+    [Fact]
+    public void Usage_before_a_fields_first_ValidFrom_has_no_value_from_it_and_one_warning_says_from_when()
+    {
+        Tariff tariff = Tariff.FromChanges(new[]
+        {
+            Change("2026-06-11T00:00:00+02:00", TariffField.CalorificValue, 11.2),
+            Change("2026-06-12T00:00:00+02:00", TariffField.PricePerKWh, 0.12),
+            Change("2026-01-01T00:00:00+01:00", TariffField.StandingChargePerDay, 0.45),
+        });
+
+        Result result = Measure(MinuteReadings("GAS_1", DateTimeOffset.Parse("2026-06-10T00:00:00+02:00"), days: 3, everyMinutes: 60), tariff: tariff);
+
+        Assert.Equal(new double?[] { null, 28.8 * 11.2, 28.8 * 11.2, 0 }, result.Rows.Select(r => r.Energy is double e ? Math.Round(e, 9) : (double?)null));
+        Assert.Equal(new double?[] { null, null, Math.Round(28.8 * 11.2 * 0.12, 9), 0 }, result.Rows.Select(r => r.EnergyCost is double c ? Math.Round(c, 9) : (double?)null));
+        Assert.Equal(new double?[] { 0.45, 0.45, 0.45, 0 }, result.Rows.Select(r => r.StandingCharge));
+        Assert.Equal(new double?[] { null, null, 28.8 * 11.2 * 0.12 + 0.45, 0 }, result.Rows.Select(r => r.Cost is double c ? Math.Round(c, 9) : (double?)null));
+        string warning = Assert.Single(result.Warnings);
+        Assert.Contains("no CalorificValue before 2026-06-11 00:00:00 +02:00 and no PricePerKWh before 2026-06-12 00:00:00 +02:00", warning);
+        Assert.Contains("GAS_1's usage is measured from 2026-06-10 00:00:00 +02:00", warning);
+    }
+
+    [Fact]
+    public void The_standing_charge_is_per_local_day_a_DST_day_is_one_day_and_a_partial_row_its_share()
+    {
+        Tariff tariff = Tariff.Single(null, null, null, 0.48);
+        // From Saturday 18:00 to Monday 06:00 across the spring change: a quarter of Saturday, all of the 23-hour Sunday, a quarter of Monday.
+        Result result = Measure(new[] { R("2026-03-28T18:00:00+01:00", 0), R("2026-03-30T06:00:00+02:00", 35) }, tariff: tariff);
+
+        Assert.Equal(new double?[] { 0.12, 0.48, 0.12 }, result.Rows.Select(r => r.StandingCharge is double s ? Math.Round(s, 12) : (double?)null));
+        Assert.Equal(result.Rows.Select(r => r.StandingCharge), result.Rows.Select(r => r.Cost));
+        Assert.All(result.Rows, r => Assert.Null(r.Energy));
+
+        Result hourly = Measure(new[] { R("2026-03-29T00:00:00+01:00", 0), R("2026-03-30T00:00:00+02:00", 23) }, UsagePeriod.Hour, tariff);
+        Assert.All(hourly.Rows.Take(23), r => Assert.Equal(0.48 / 23, r.StandingCharge!.Value, 12));
+    }
+
+    [Fact]
+    public void LongestGap_is_the_longest_stretch_of_the_rows_span_without_a_reading()
+    {
+        Result result = Measure(new[]
+        {
+            R("2026-06-10T06:00:00+02:00", 0), R("2026-06-10T07:00:00+02:00", 1), R("2026-06-10T22:00:00+02:00", 2), // first row: from 06:00
+            R("2026-06-13T03:00:00+02:00", 5), R("2026-06-13T04:30:00+02:00", 6),                                    // 11th and 12th: none
+        });
+
+        Assert.Equal(
+            new[] { TimeSpan.FromHours(15), TimeSpan.FromHours(24), TimeSpan.FromHours(24), TimeSpan.FromHours(3) },
+            result.Rows.Select(r => r.LongestGap));
+    }
+
+    [Fact]
+    public void Months_can_start_on_the_15th_and_years_on_1_October()
+    {
+        var readings = new[] { R("2025-09-20T12:00:00+02:00", 0), R("2026-10-20T12:00:00+02:00", 1000) };
+
+        Result months = Measure(readings, calendar: new PeriodCalendar(UsagePeriod.Month, Berlin, startDay: 15));
+        Assert.Equal(DateTimeOffset.Parse("2025-09-15T00:00:00+02:00"), months.Rows[0].Start);
+        Assert.Equal(DateTimeOffset.Parse("2025-10-15T00:00:00+02:00"), months.Rows[0].End);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-15T00:00:00+01:00"), months.Rows[4].Start);
+        Assert.All(months.Rows, r => Assert.Equal(15, r.Start.Day));
+
+        Result years = Measure(readings, calendar: new PeriodCalendar(UsagePeriod.Year, Berlin, startMonth: 10, startDay: 1));
+        Assert.Equal(
+            new[] { "2024-10-01T00:00:00+02:00", "2025-10-01T00:00:00+02:00", "2026-10-01T00:00:00+02:00" },
+            years.Rows.Select(r => r.Start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)));
+        Assert.Equal(1000.0, years.Rows.Sum(r => r.Consumption), 9);
+
+        Result calendarYears = Measure(readings, UsagePeriod.Year);
+        Assert.Equal(new[] { 2025, 2026 }, calendarYears.Rows.Select(r => r.Start.Year));
+        Assert.All(calendarYears.Rows, r => Assert.Equal((1, 1), (r.Start.Month, r.Start.Day)));
     }
 
     [Fact]
@@ -347,7 +441,10 @@ public sealed class UsageMeterTests
             Assert.Equal(expected[i].End, actual[i].End);
             Assert.Equal(expected[i].Consumption, actual[i].Consumption, 6);
             Assert.Equal(expected[i].Energy, actual[i].Energy);
+            Assert.Equal(expected[i].EnergyCost, actual[i].EnergyCost);
+            Assert.Equal(expected[i].StandingCharge, actual[i].StandingCharge);
             Assert.Equal(expected[i].Cost, actual[i].Cost);
+            Assert.Equal(expected[i].LongestGap, actual[i].LongestGap);
             Assert.Equal(expected[i].Readings, actual[i].Readings);
             Assert.Equal(expected[i].Estimated, actual[i].Estimated);
             Assert.Equal(expected[i].Resets, actual[i].Resets);

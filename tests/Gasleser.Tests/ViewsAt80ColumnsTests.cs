@@ -132,13 +132,27 @@ public sealed class ViewsAt80ColumnsTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public void With_the_bill_the_usage_table_shows_kWh_and_cost()
+    public void With_the_bill_the_usage_table_shows_its_lines_per_device()
     {
-        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC -CalorificValue 11.2 -PricePerKWh 0.12");
+        string[] lines = Render(Readings + " | Measure-GasleserUsage -Per Day -TimeZone UTC -CalorificValue 11.2 -PricePerKWh 0.12 -StandingChargePerDay 0.45");
 
-        HeadersWhole(lines, "DeviceId", "Start", "Used (m³)", "Energy (kWh)", "Cost", "Estimated");
-        // 12 m³ × 11.2 kWh/m³ = 134.4 kWh, at 0.12 = 16.13.
-        Assert.Contains(lines, l => l.StartsWith(LongId + " 2026-01-05 00:00") && l.Contains("12.000") && l.Contains("134.40") && l.Contains("16.13"));
+        Assert.Contains(lines, l => l.Trim() == "DeviceId: " + LongId);
+        HeadersWhole(lines, "Start", "Used (m³)", "kWh", "Energy cost", "Standing", "Cost", "Longest gap");
+        // 12 m³ × 11.2 kWh/m³ = 134.4 kWh, at 0.12 = 16.128; a day's standing charge 0.45; 16.578 in all; a reading every hour.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^2026-01-05 00:00 +12\.000 +134\.40 +16\.13 +0\.45 +16\.58 +01:00$"));
+    }
+
+    [Fact]
+    public void The_bill_of_a_billing_year_with_a_week_without_readings_fits_80_columns()
+    {
+        string[] lines = Render("""
+            $t0 = [DateTimeOffset]'2025-10-01T00:00:00Z'
+            0..365 | Where-Object { $_ -lt 100 -or $_ -gt 107 } | ForEach-Object { [pscustomobject]@{ DeviceId = 'GAS_2329790123'; Timestamp = $t0.AddDays($_); TotalConsumption = 12345.8 + 4.1 * $_ } } |
+                Measure-GasleserUsage -Per Year -PeriodStart 2025-10-01 -TimeZone UTC -Tariff @{ ValidFrom = '2025-01-01'; CalorificValue = 11.2; ConversionFactor = 0.9537; PricePerKWh = 0.1212; StandingChargePerDay = 0.4521 }
+            """);
+
+        // 1,496.5 m³ × 0.9537 × 11.2 = 15,984.77 kWh; × 0.1212 = 1,937.35; 365 days × 0.4521 = 165.02; 2,102.37 in all; no reading on days 100 to 107.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^2025-10-01 00:00 +1,496\.500 +15,984\.77 +1,937\.35 +165\.02 +2,102\.37 +9d 00:00$"));
     }
 }
 

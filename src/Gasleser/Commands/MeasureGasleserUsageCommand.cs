@@ -6,14 +6,16 @@ using Gasleser.Usage;
 namespace Gasleser.Commands
 {
     /// <summary>
-    /// Measure-GasleserUsage: m³ (and, with the bill's factors, kWh and cost) per device and hour, day, week
-    /// or month, from readings piped in: live ones from Get-/Watch-GasleserReading or Import-Csv rows of a log.
+    /// Measure-GasleserUsage: m³ (and, with the bill's values, kWh, energy cost, standing charge and cost) per
+    /// device and hour, day, week, month or (billing) year, from readings piped in: live ones from Get-/Watch-
+    /// GasleserReading or Import-Csv rows of a log. The bill's values are single (-CalorificValue, ...) or dated
+    /// (-Tariff).
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GasleserUsage")]
     [OutputType(typeof(GasleserUsage))]
     public sealed class MeasureGasleserUsageCommand : GasleserCmdlet
     {
-        /// <summary>The extra type name of rows with kWh: it picks the table view with the bill's columns.</summary>
+        /// <summary>The extra type name of rows with the bill's lines: it picks the table view with kWh and money.</summary>
         public const string BillTypeName = "Gasleser.GasleserUsage#Bill";
 
         private UsageMeter? _meter;
@@ -24,9 +26,20 @@ namespace Gasleser.Commands
         [AllowNull]
         public PSObject? InputObject { get; set; }
 
-        /// <summary>The length of one row: Hour, Day (default), Week (Monday to Monday) or Month, in local time of -TimeZone.</summary>
+        /// <summary>The length of one row: Hour, Day (default), Week (Monday to Monday), Month or Year, in local time of -TimeZone.</summary>
         [Parameter(Position = 0)]
         public UsagePeriod Per { get; set; } = UsagePeriod.Day;
+
+        /// <summary>A date whose day starts each Month (1–28) and whose month and day start each Year (a billing year). Default: the 1st, 1 January.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? PeriodStart { get; set; }
+
+        /// <summary>The bill's values over time: rows with ValidFrom and any of CalorificValue, ConversionFactor, PricePerKWh, StandingChargePerDay.</summary>
+        [Parameter]
+        [AllowNull]
+        [AllowEmptyCollection]
+        public object?[]? Tariff { get; set; }
 
         /// <summary>kWh per m³: the Brennwert on a German bill (≈10–12); on a UK bill the CV in MJ/m³ divided by 3.6.</summary>
         [Parameter]
@@ -38,10 +51,15 @@ namespace Gasleser.Commands
         [NumberArgument]
         public double ConversionFactor { get; set; } = 1.0;
 
-        /// <summary>Price of one kWh, in the bill's currency; adds Cost. Needs -CalorificValue.</summary>
+        /// <summary>Price of one kWh, in the bill's currency; adds EnergyCost and Cost. Needs -CalorificValue.</summary>
         [Parameter]
         [NumberArgument]
         public double PricePerKWh { get; set; }
+
+        /// <summary>The standing charge (Grundpreis) per day, in the bill's currency; adds StandingCharge and Cost.</summary>
+        [Parameter]
+        [NumberArgument]
+        public double StandingChargePerDay { get; set; }
 
         /// <summary>The time zone whose midnights (and hours, Mondays, 1sts) bound the periods: an IANA id ("Europe/Berlin") or a Windows id ("W. Europe Standard Time"). Default: this machine's.</summary>
         [Parameter]
@@ -51,9 +69,15 @@ namespace Gasleser.Commands
 
         protected override void BeginProcessing()
         {
-            bool calorific = MyInvocation.BoundParameters.ContainsKey(nameof(CalorificValue));
-            bool factor = MyInvocation.BoundParameters.ContainsKey(nameof(ConversionFactor));
-            bool price = MyInvocation.BoundParameters.ContainsKey(nameof(PricePerKWh));
+            bool calorific = IsBound(nameof(CalorificValue));
+            bool factor = IsBound(nameof(ConversionFactor));
+            bool price = IsBound(nameof(PricePerKWh));
+            bool standing = IsBound(nameof(StandingChargePerDay));
+            if (IsBound(nameof(Tariff)) && (calorific || factor || price || standing))
+            {
+                Refuse(nameof(Tariff), "-Tariff holds the bill's values with their dates; it does not mix with -CalorificValue, -ConversionFactor, -PricePerKWh or -StandingChargePerDay. Put them in the tariff's rows.");
+            }
+
             if (calorific && !IsPositive(CalorificValue))
             {
                 Refuse(nameof(CalorificValue), "-CalorificValue must be a positive number of kWh per m³ (a German bill's Brennwert, about 10 to 12; UK: the CV in MJ/m³ divided by 3.6).");
@@ -64,9 +88,14 @@ namespace Gasleser.Commands
                 Refuse(nameof(ConversionFactor), "-ConversionFactor must be a positive number (a German bill's Zustandszahl, about 0.95; UK: 1.02264).");
             }
 
-            if (price && (double.IsNaN(PricePerKWh) || double.IsInfinity(PricePerKWh) || PricePerKWh < 0))
+            if (price && !IsAtLeastZero(PricePerKWh))
             {
                 Refuse(nameof(PricePerKWh), "-PricePerKWh must be a number of at least 0.");
+            }
+
+            if (standing && !IsAtLeastZero(StandingChargePerDay))
+            {
+                Refuse(nameof(StandingChargePerDay), "-StandingChargePerDay must be a number of at least 0 (the bill's standing charge, or Grundpreis, per day).");
             }
 
             if ((factor || price) && !calorific)
@@ -82,12 +111,28 @@ namespace Gasleser.Commands
                     "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.").ToErrorRecord());
             }
 
-            var conversion = new EnergyConversion(
-                calorific ? CalorificValue : (double?)null, ConversionFactor, price ? PricePerKWh : (double?)null);
-            _calendar = new PeriodCalendar(Per, zone);
-            // Rows with kWh get the extra type name that picks the table view with the bill's columns.
-            _meter = new UsageMeter(_calendar, conversion, calorific ? OutputShownAs(BillTypeName) : Output);
-            WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
+            (int startMonth, int startDay) = PeriodStartIn(zone);
+            Tariff tariff;
+            try
+            {
+                tariff = IsBound(nameof(Tariff))
+                    ? TariffReader.Read(Tariff ?? new object?[] { null }, zone, CultureInfo.CurrentCulture)
+                    : Usage.Tariff.Single(calorific ? CalorificValue : (double?)null, factor ? ConversionFactor : (double?)null,
+                        price ? PricePerKWh : (double?)null, standing ? StandingChargePerDay : (double?)null);
+            }
+            catch (GasleserInvalidParameterException ex)
+            {
+                ThrowTerminatingError(ex.ToErrorRecord());
+                return;
+            }
+
+            _calendar = new PeriodCalendar(Per, zone, startMonth, startDay);
+            // Rows with the bill's lines get the extra type name that picks the table view with kWh and money.
+            bool bill = tariff.HasEnergy || tariff.HasStandingCharge;
+            _meter = new UsageMeter(_calendar, tariff, bill ? OutputShownAs(BillTypeName) : Output);
+            WriteVerbose($"Usage per {Per} in time zone {zone.Id}" +
+                (IsBound(nameof(PeriodStart)) ? $", periods starting on day {startDay}" + (Per == UsagePeriod.Year ? $" of month {startMonth}" : "") : "") +
+                (IsBound(nameof(Tariff)) ? $"; the tariff changes at {tariff.Intervals - 1} instant(s)." : calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
         protected override void ProcessRecord()
@@ -108,12 +153,49 @@ namespace Gasleser.Commands
 
         protected override void EndProcessing() => _meter!.Complete();
 
+        // -PeriodStart's month and day in the zone (1 January when not given); only Month and Year have a start to move.
+        private (int Month, int Day) PeriodStartIn(TimeZoneInfo zone)
+        {
+            if (!IsBound(nameof(PeriodStart)))
+            {
+                return (1, 1);
+            }
+
+            if (Per != UsagePeriod.Month && Per != UsagePeriod.Year)
+            {
+                Refuse(nameof(PeriodStart), $"-PeriodStart moves the start of -Per Month and -Per Year; a {Per} starts at its own bound (midnight, Monday, the hour).");
+            }
+
+            DateTime? date = TariffReader.LocalDateOf(PeriodStart!, zone, CultureInfo.CurrentCulture);
+            if (date == null)
+            {
+                Refuse(nameof(PeriodStart), $"-PeriodStart '{PeriodStart}' is not a date this module can read (2025-10-01, 01.10.2025).");
+            }
+
+            DateTime day = date!.Value;
+            if (Per == UsagePeriod.Month && day.Day > 28)
+            {
+                Refuse(nameof(PeriodStart), $"-PeriodStart is day {day.Day}: a month starts on a day from 1 to 28 (every month has it).");
+            }
+
+            if (day.Month == 2 && day.Day == 29)
+            {
+                Refuse(nameof(PeriodStart), "-PeriodStart is 29 February: a year starts on a day every year has.");
+            }
+
+            return (day.Month, day.Day);
+        }
+
+        private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
         private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
+
+        private static bool IsAtLeastZero(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value >= 0;
 
         private void Refuse(string parameter, string message)
         {
             ThrowTerminatingError(new GasleserInvalidParameterException(message, parameter,
-                "Take the values from the gas bill: -CalorificValue (kWh per m³), -ConversionFactor, -PricePerKWh; decimals as 11.2 or 11,2.").ToErrorRecord());
+                "Take the values from the gas bill: -CalorificValue (kWh per m³), -ConversionFactor, -PricePerKWh, -StandingChargePerDay, or dated rows with -Tariff; decimals as 11.2 or 11,2.").ToErrorRecord());
         }
     }
 }

@@ -6,21 +6,32 @@ namespace Gasleser.Usage
     /// <summary>
     /// Period bounds in one time zone. Bounds are local wall-clock times (midnight, the 1st, Monday) turned
     /// into instants, so a day is 23 or 25 hours long when the clocks change, and an hour is a clock hour.
-    /// Instants are UTC ticks throughout.
+    /// Instants are UTC ticks throughout. Months may start on another day than the 1st (1–28) and years on
+    /// another date than 1 January (a billing year): <see cref="StartMonth"/>, <see cref="StartDay"/>.
     /// </summary>
     internal sealed class PeriodCalendar
     {
         private static readonly long TicksPerHour = TimeSpan.TicksPerHour;
 
-        public PeriodCalendar(UsagePeriod period, TimeZoneInfo zone)
+        /// <param name="period">The length of one period.</param>
+        /// <param name="zone">The zone whose local clock bounds the periods.</param>
+        /// <param name="startMonth">The month each Year starts in (1 = January).</param>
+        /// <param name="startDay">The day each Month starts on (1–28), and with <paramref name="startMonth"/> each Year (not 29 February).</param>
+        public PeriodCalendar(UsagePeriod period, TimeZoneInfo zone, int startMonth = 1, int startDay = 1)
         {
             Period = period;
             Zone = zone;
+            StartMonth = startMonth;
+            StartDay = startDay;
         }
 
         public UsagePeriod Period { get; }
 
         public TimeZoneInfo Zone { get; }
+
+        public int StartMonth { get; }
+
+        public int StartDay { get; }
 
         /// <summary>The period holding the instant: start inclusive, end exclusive (UTC ticks).</summary>
         public (long Start, long End) PeriodOf(long utcTicks)
@@ -36,18 +47,28 @@ namespace Gasleser.Usage
             }
 
             DateTime date = local.DateTime.Date;
-            DateTime first = Period switch
+            DateTime first, next;
+            switch (Period)
             {
-                UsagePeriod.Day => date,
-                UsagePeriod.Week => date.AddDays(-(((int)date.DayOfWeek + 6) % 7)),
-                _ => new DateTime(date.Year, date.Month, 1),
-            };
-            DateTime next = Period switch
-            {
-                UsagePeriod.Day => first.AddDays(1),
-                UsagePeriod.Week => first.AddDays(7),
-                _ => first.AddMonths(1),
-            };
+                case UsagePeriod.Day:
+                    first = date;
+                    next = first.AddDays(1);
+                    break;
+                case UsagePeriod.Week:
+                    first = date.AddDays(-(((int)date.DayOfWeek + 6) % 7));
+                    next = first.AddDays(7);
+                    break;
+                case UsagePeriod.Month:
+                    first = new DateTime(date.Year, date.Month, StartDay);
+                    first = date < first ? first.AddMonths(-1) : first;
+                    next = first.AddMonths(1);
+                    break;
+                default:
+                    first = new DateTime(date.Year, StartMonth, StartDay);
+                    first = date < first ? first.AddYears(-1) : first;
+                    next = first.AddYears(1);
+                    break;
+            }
 
             long startTicks = LocalToUtcTicks(first);
             if (startTicks > utcTicks)
@@ -57,6 +78,16 @@ namespace Gasleser.Usage
             }
 
             return (startTicks, LocalToUtcTicks(next));
+        }
+
+        /// <summary>
+        /// The local calendar day holding the instant, as UTC ticks: 24 hours long, or 23 and 25 on the days the
+        /// clocks change (the standing charge is per such day).
+        /// </summary>
+        public (long Start, long End) DayOf(long utcTicks)
+        {
+            DateTime date = ToLocal(utcTicks).DateTime.Date;
+            return (LocalToUtcTicks(date), LocalToUtcTicks(date.AddDays(1)));
         }
 
         /// <summary>An instant shown in the zone's local time, with the offset in force then.</summary>

@@ -26,20 +26,28 @@ namespace Gasleser.Usage
     /// reading after the drop counts it in Resets. The first and last rows of a device cover only the time
     /// from its first reading and to its last; periods between two readings with none inside get a row with
     /// Readings 0 and Estimated true.
+    ///
+    /// The bill (<see cref="Tariff"/>): each part of a period's m³ is split again where the tariff changes, and
+    /// each piece turned into kWh and money with the values in force then; the standing charge is per local day
+    /// over the row's span (its period, or from the first reading and to the last). A row's span also bounds
+    /// its LongestGap: the longest stretch in it with no reading. Nothing is rounded.
     /// </summary>
     internal sealed class UsageMeter
     {
         private readonly PeriodCalendar _calendar;
-        private readonly EnergyConversion _conversion;
+        private readonly Tariff _tariff;
         private readonly ICommandOutput _output;
+        private readonly HashSet<TariffField> _warnedMissing = new HashSet<TariffField>();
+        private int _interval;
+        private long _dayStart = long.MaxValue, _dayEnd = long.MinValue;
         private readonly Dictionary<string, DeviceState> _devices = new Dictionary<string, DeviceState>(StringComparer.Ordinal);
         private readonly List<DeviceState> _order = new List<DeviceState>();
 
         /// <summary>Rows and warnings go to <paramref name="output"/>.</summary>
-        public UsageMeter(PeriodCalendar calendar, EnergyConversion conversion, ICommandOutput output)
+        public UsageMeter(PeriodCalendar calendar, Tariff tariff, ICommandOutput output)
         {
             _calendar = calendar;
-            _conversion = conversion;
+            _tariff = tariff;
             _output = output;
         }
 
@@ -159,13 +167,13 @@ namespace Gasleser.Usage
         /// <summary>Rows for the periods that start in [from, until), from readings sorted by time.</summary>
         internal List<GasleserUsage> Measure(string deviceId, List<Point> points, long from, long until)
         {
-            var rows = new List<GasleserUsage>();
-            GasleserUsage? open = null;
-            long openStart = 0, openEnd = 0;
+            var rows = new List<RowTotals>();
+            RowTotals? open = null;
+            long firstReading = points[0].Ticks, lastReading = points[points.Count - 1].Ticks;
 
-            GasleserUsage? RowFor(long start, long end)
+            RowTotals? RowFor(long start, long end)
             {
-                if (open != null && openStart == start)
+                if (open != null && open.PeriodStart == start)
                 {
                     return open;
                 }
@@ -175,14 +183,13 @@ namespace Gasleser.Usage
                     return null;
                 }
 
-                open = new GasleserUsage
+                var usage = new GasleserUsage
                 {
                     DeviceId = deviceId,
                     Start = _calendar.ToLocal(start),
                     End = _calendar.ToLocal(end),
                 };
-                openStart = start;
-                openEnd = end;
+                open = new RowTotals(usage, start, Math.Max(start, firstReading), Math.Min(end, lastReading));
                 rows.Add(open);
                 return open;
             }
@@ -210,14 +217,19 @@ namespace Gasleser.Usage
 
                     while (periodStart < b.Ticks && periodStart < until)
                     {
-                        GasleserUsage? row = RowFor(periodStart, periodEnd);
+                        RowTotals? row = RowFor(periodStart, periodEnd);
                         if (row != null)
                         {
-                            long overlap = Math.Min(b.Ticks, periodEnd) - Math.Max(a.Ticks, periodStart);
-                            row.Consumption += rise * (overlap / span);
+                            long partStart = Math.Max(a.Ticks, periodStart), partEnd = Math.Min(b.Ticks, periodEnd);
+                            row.Usage.Consumption += rise * ((partEnd - partStart) / span);
+                            if (_tariff.HasEnergy)
+                            {
+                                AddEnergy(row, partStart, partEnd, rise, span);
+                            }
+
                             if (!reset && (a.Ticks < periodStart || periodEnd < b.Ticks))
                             {
-                                row.Estimated = true;
+                                row.Usage.Estimated = true;
                             }
                         }
 
@@ -235,23 +247,159 @@ namespace Gasleser.Usage
                     (cachedStart, cachedEnd) = _calendar.PeriodOf(b.Ticks);
                 }
 
-                GasleserUsage? own = RowFor(cachedStart, cachedEnd);
+                RowTotals? own = RowFor(cachedStart, cachedEnd);
                 if (own != null)
                 {
-                    own.Readings++;
+                    own.Usage.Readings++;
+                    own.LongestGap = Math.Max(own.LongestGap, b.Ticks - own.LastSeen);
+                    own.LastSeen = b.Ticks;
                     if (i > 0 && b.Total < points[i - 1].Total)
                     {
-                        own.Resets++;
+                        own.Usage.Resets++;
                     }
                 }
             }
 
-            foreach (GasleserUsage row in rows)
+            var usages = new List<GasleserUsage>(rows.Count);
+            foreach (RowTotals row in rows)
             {
-                _conversion.Apply(row);
+                usages.Add(Complete(row));
             }
 
-            return rows;
+            return usages;
+        }
+
+        // The m³ of [start, end) of a reading-to-reading segment (rising linearly by rise over span ticks), split
+        // where the tariff changes, each piece in kWh and money with the values in force. Consecutive readings
+        // mostly fall in one tariff interval: the interval last used is tried first.
+        private void AddEnergy(RowTotals row, long start, long end, double rise, double span)
+        {
+            int k = _interval;
+            if (start < _tariff.StartOf(k) || start >= _tariff.EndOf(k))
+            {
+                k = _tariff.IntervalAt(start);
+            }
+
+            while (true)
+            {
+                long pieceEnd = Math.Min(end, _tariff.EndOf(k));
+                double energy = rise * ((pieceEnd - start) / span) * _tariff.EnergyPerCubicMetre(k);
+                row.Energy += energy;
+                row.EnergyCost += energy * _tariff.PricePerKWh(k);
+                if (pieceEnd >= end)
+                {
+                    break;
+                }
+
+                start = pieceEnd;
+                k++;
+            }
+
+            _interval = k;
+        }
+
+        // The standing charge of [start, end): the charge per day in force, for the share of each local day
+        // (23, 24 or 25 hours) that lies in it.
+        private double StandingCharge(long start, long end)
+        {
+            double sum = 0;
+            for (long t = start; t < end;)
+            {
+                if (t < _dayStart || t >= _dayEnd)
+                {
+                    (_dayStart, _dayEnd) = _calendar.DayOf(t);
+                }
+
+                int k = _tariff.IntervalAt(t);
+                long next = Math.Min(end, Math.Min(_dayEnd, _tariff.EndOf(k)));
+                sum += _tariff.StandingChargePerDay(k) * ((next - t) / (double)(_dayEnd - _dayStart));
+                t = next;
+            }
+
+            return sum;
+        }
+
+        // A row's bill lines and LongestGap from its sums. NaN means some of its span lay before a tariff field's
+        // first value: that line (and Cost) stays empty, and a warning says so once per field.
+        private GasleserUsage Complete(RowTotals row)
+        {
+            GasleserUsage usage = row.Usage;
+            usage.LongestGap = TimeSpan.FromTicks(Math.Max(row.LongestGap, row.SpanEnd - row.LastSeen));
+            bool missing = false;
+            double cost = 0;
+            if (_tariff.HasEnergy)
+            {
+                usage.Energy = Known(row.Energy, ref missing);
+            }
+
+            if (_tariff.HasPrice)
+            {
+                usage.EnergyCost = Known(row.EnergyCost, ref missing);
+                cost += row.EnergyCost;
+            }
+
+            if (_tariff.HasStandingCharge)
+            {
+                double standing = StandingCharge(row.SpanStart, row.SpanEnd);
+                usage.StandingCharge = Known(standing, ref missing);
+                cost += standing;
+            }
+
+            if (_tariff.HasCost)
+            {
+                usage.Cost = Known(cost, ref missing);
+            }
+
+            if (missing)
+            {
+                WarnMissing(usage.DeviceId, row.SpanStart);
+            }
+
+            return usage;
+        }
+
+        private static double? Known(double value, ref bool missing)
+        {
+            if (double.IsNaN(value))
+            {
+                missing = true;
+                return null;
+            }
+
+            return value;
+        }
+
+        private void WarnMissing(string deviceId, long from)
+        {
+            // Fields grouped by their first ValidFrom: "no CalorificValue or PricePerKWh before 2025-10-01 ...".
+            var byDate = new SortedDictionary<long, List<string>>();
+            foreach (TariffField field in new[] { TariffField.CalorificValue, TariffField.ConversionFactor, TariffField.PricePerKWh, TariffField.StandingChargePerDay })
+            {
+                long first = _tariff.FirstSet(field);
+                if (first != long.MinValue && from < first && _warnedMissing.Add(field))
+                {
+                    if (!byDate.TryGetValue(first, out List<string>? names))
+                    {
+                        byDate[first] = names = new List<string>();
+                    }
+
+                    names.Add(field.ToString());
+                }
+            }
+
+            if (byDate.Count > 0)
+            {
+                var missing = new List<string>();
+                foreach (KeyValuePair<long, List<string>> date in byDate)
+                {
+                    string names = date.Value.Count == 1 ? date.Value[0]
+                        : string.Join(", ", date.Value.GetRange(0, date.Value.Count - 1)) + " or " + date.Value[date.Value.Count - 1];
+                    missing.Add($"no {names} before {Show(date.Key)}");
+                }
+
+                _output.WriteWarning($"-Tariff has {string.Join(" and ", missing)}, but {deviceId}'s usage is measured from {Show(from)}: " +
+                    "on the rows before then, the lines made from them (Energy, EnergyCost, StandingCharge, Cost) stay empty. Give the tariff a row with an earlier ValidFrom.");
+            }
         }
 
         private string Show(long ticks) => _calendar.ToLocal(ticks).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
@@ -291,6 +439,32 @@ namespace Gasleser.Usage
 
             public long Ticks { get; }
             public double Total { get; }
+        }
+
+        /// <summary>A row being measured: its sums, its span (the period, or from the first reading and to the last) and its gaps.</summary>
+        private sealed class RowTotals
+        {
+            public RowTotals(GasleserUsage usage, long periodStart, long spanStart, long spanEnd)
+            {
+                Usage = usage;
+                PeriodStart = periodStart;
+                SpanStart = spanStart;
+                SpanEnd = spanEnd;
+                LastSeen = spanStart;
+            }
+
+            public GasleserUsage Usage { get; }
+            public long PeriodStart { get; }
+            public long SpanStart { get; }
+            public long SpanEnd { get; }
+
+            /// <summary>kWh and energy cost so far (NaN once a piece fell where the tariff had no value).</summary>
+            public double Energy { get; set; }
+            public double EnergyCost { get; set; }
+
+            /// <summary>The row's last reading so far (its span's start before the first), and the longest stretch between readings so far (ticks).</summary>
+            public long LastSeen { get; set; }
+            public long LongestGap { get; set; }
         }
 
         private sealed class DeviceState

@@ -12,7 +12,10 @@ namespace Gasleser
         /// <summary>A week from Monday 00:00 to the next Monday 00:00 (ISO 8601 weeks).</summary>
         Week,
 
-        /// <summary>A calendar month, from the 1st 00:00 to the next 1st 00:00.</summary>
+        /// <summary>A month, from the 1st 00:00 (or -PeriodStart's day) to the same day of the next month.</summary>
         Month,
+
+        /// <summary>A year, from 1 January 00:00 (or -PeriodStart's month and day: a billing year) to the same day a year later.</summary>
+        Year,
     }
 }
