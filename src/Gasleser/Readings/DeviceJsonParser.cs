@@ -297,6 +297,34 @@ namespace Gasleser.Readings
             return null;
         }
 
+        /// <summary>
+        /// True when the body begins a JSON object or array and stops before it ends: a body framed by the
+        /// connection's end that was cut, not finished. Anything else (complete, empty, not JSON) is false.
+        /// </summary>
+        internal static bool EndsInsideJson(byte[] body, int length)
+        {
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(body, 0, length), isFinalBlock: false, state: default);
+            try
+            {
+                bool began = false;
+                while (reader.Read())
+                {
+                    if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        return false; // the top-level value ended here
+                    }
+
+                    began = true;
+                }
+
+                return began;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>Not a Gasleser's answer at all.</summary>
         private static GasleserInvalidResponseException Invalid(string what, string computerName, Exception? inner = null) =>
             new GasleserInvalidResponseException($"{computerName} did not answer like a Gasleser: {what}.", computerName, inner, InvalidResponseKind.NotAGasleser);
