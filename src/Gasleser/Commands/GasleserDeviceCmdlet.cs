@@ -19,12 +19,14 @@ namespace Gasleser.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IPAddress", "HostName", "CN")]
         [AddressArgument]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyString] // one blank line in a list of addresses is that line's error, not the whole command's
+        [AllowNull]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
         /// <summary>The device's HTTP port when the address names none.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [PortArgument]
         [ValidateRange(1, 65535)]
         public int Port { get; set; } = DeviceEndpoint.DefaultPort;
 
@@ -36,12 +38,12 @@ namespace Gasleser.Commands
         /// <summary>The endpoints -ComputerName names now; an address that is none (or a refused pipeline object) is an error, and the rest go on.</summary>
         internal IEnumerable<DeviceEndpoint> NamedEndpoints()
         {
-            foreach (string address in ComputerName)
+            foreach (string? address in ComputerName ?? new string?[] { null })
             {
                 DeviceEndpoint endpoint;
                 try
                 {
-                    endpoint = PipedAddress.Parse(address, Port);
+                    endpoint = PipedAddress.Parse(address ?? "", Port);
                 }
                 catch (GasleserInvalidAddressException ex)
                 {

@@ -90,8 +90,27 @@ namespace Gasleser.Commands
             WriteVerbose($"Usage per {Per} in time zone {zone.Id}" + (calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
+        // Objects that are no readings at all, by shape: the first of a shape is an error naming what it has, the
+        // rest are counted and said once at the end (a file of other columns is one mistake, not one per row).
+        private readonly System.Collections.Generic.Dictionary<string, int> _otherShapes = new System.Collections.Generic.Dictionary<string, int>();
+
         protected override void ProcessRecord()
         {
+            if (Readings.RowParser.OtherShape(InputObject, out string shape) is string notAReading)
+            {
+                if (_otherShapes.TryGetValue(shape, out int seen))
+                {
+                    _otherShapes[shape] = seen + 1;
+                }
+                else
+                {
+                    _otherShapes[shape] = 0;
+                    Output.WriteError(new GasleserInvalidReadingException(notAReading + " Later objects of this shape are skipped and counted at the end.").WithTarget(InputObject));
+                }
+
+                return;
+            }
+
             UsageReading reading;
             try
             {
@@ -106,7 +125,18 @@ namespace Gasleser.Commands
             _meter!.Add(reading);
         }
 
-        protected override void EndProcessing() => _meter!.Complete();
+        protected override void EndProcessing()
+        {
+            foreach (var shape in _otherShapes)
+            {
+                if (shape.Value > 0)
+                {
+                    WriteWarning($"{shape.Value} more piped object(s) of the shape the error above names were skipped: they are no readings.");
+                }
+            }
+
+            _meter!.Complete();
+        }
 
         private static bool IsPositive(double value) => !double.IsNaN(value) && !double.IsInfinity(value) && value > 0;
 
