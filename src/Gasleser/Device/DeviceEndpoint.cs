@@ -243,7 +243,7 @@ namespace Gasleser
 
             if (DeviceIdPattern.IsMatch(name))
             {
-                return $"{DeviceText.Quote(given)} is a device id, not an address: give the device's address (Find-Gasleser lists each device's id and address)";
+                return $"it is a device id, not an address: give the device's address (Find-Gasleser lists each device's id and address)";
             }
 
             foreach (char c in name)
@@ -260,7 +260,7 @@ namespace Gasleser
                         ascii = "";
                     }
 
-                    return $"{DeviceText.Quote(given)} holds '{c}', a letter a host name cannot carry in DNS: "
+                    return $"it holds '{c}', a letter a host name cannot carry in DNS: "
                         + (ascii.Length > 0 ? $"write it in its punycode form, {ascii}, or give the device's IP address" : "give the device's IP address");
                 }
             }

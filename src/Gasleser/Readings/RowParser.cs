@@ -173,7 +173,7 @@ namespace Gasleser.Readings
 
             shapeKey = string.Join(",", names);
             string has = names.Count > 0 ? DeviceText.Printable(string.Join(", ", names), 200) : "(none)";
-            return $"The piped object is no reading: it has no {string.Join(", ", missing)} {(missing.Length == 1 ? "property" : "properties")}; its properties are: {has}. "
+            return $"The piped object is no reading: it has no {(missing.Length == 1 ? missing[0] : string.Join(", ", missing, 0, missing.Length - 1) + " or " + missing[missing.Length - 1])} property; its properties are: {has}. "
                 + "A reading has DeviceId, Timestamp and TotalConsumption (Import-GasleserLog or Import-Csv of a log gives them).";
         }
 
