@@ -78,7 +78,7 @@ namespace Gasleser.Commands
             if (TimeZone != null && !TimeZoneResolver.TryResolve(TimeZone, out zone))
             {
                 ThrowTerminatingError(new GasleserInvalidParameterException(
-                    $"-TimeZone '{TimeZone}' is not a time zone this machine knows.", nameof(TimeZone),
+                    $"-TimeZone {DeviceText.Quote(TimeZone)} is not a time zone this machine knows.", nameof(TimeZone),
                     "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.").ToErrorRecord());
             }
 
