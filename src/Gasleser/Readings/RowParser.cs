@@ -66,7 +66,7 @@ namespace Gasleser.Readings
             object total = field("TotalConsumption") is object v && Text(v) != null ? v
                 : throw new GasleserInvalidReadingException($"{who} has no TotalConsumption.", computerName);
             double totalValue = Number(total, culture)
-                ?? throw new GasleserInvalidReadingException($"{who} has a TotalConsumption that is not a number of m³: {NumberProblem(total, culture)}.", computerName);
+                ?? throw new GasleserInvalidReadingException($"{who} has no TotalConsumption in m³ that can be read: its value {NumberProblem(total, culture)}.", computerName);
 
             var reading = new GasleserReading
             {
@@ -313,7 +313,7 @@ namespace Gasleser.Readings
             double? number = Number(value!, culture);
             if (number == null || double.IsNaN(number.Value))
             {
-                throw new GasleserInvalidReadingException($"{who} has a {name} that is not a number: {NumberProblem(value!, culture)}.", computerName);
+                throw new GasleserInvalidReadingException($"{who} has a {name} that cannot be read: its value {NumberProblem(value!, culture)}.", computerName);
             }
 
             return number;
