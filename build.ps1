@@ -1,17 +1,24 @@
 #!/usr/bin/env -S dotnet pwsh
 <#
 .SYNOPSIS
-    Builds the Gasleser module into out/Gasleser/; -Test runs every test; -Demo opens a shell against simulated
-    devices; -Package makes the gallery package.
+    Builds the Gasleser module into out/Gasleser/; -Install installs it for this user; -Test runs every test; -Demo
+    opens a shell against simulated devices; -Package makes the gallery package.
 .DESCRIPTION
     A wrapper around the .NET SDK, which does all the work: 'dotnet build' stages the importable module folder
     (and Pester 5.9.1 in out/Pester/ for the tests), 'dotnet test' runs the xunit suite.
-    -Test runs the xunit suite, then the Pester suites (tests/*.Tests.ps1), each in a fresh pwsh process,
-    and ends with one line: "Gasleser: N passed, N failed". It exits non-zero when anything failed.
+    -Test makes the package (as -Package), runs the xunit suite, then the Pester suites (tests/*.Tests.ps1), each in
+    a fresh pwsh process, and ends with one line: "Gasleser: N passed, N failed". It exits non-zero when anything failed.
     -Demo starts simulated devices on 127.0.0.1 in the background, opens a new pwsh with the module imported and
     a first reading on the screen, and stops the devices when that shell is left (exit).
+    -Install copies the staged module into this user's module folder of the PowerShell running the script
+    (pwsh: ~/.local/share/powershell/Modules on Linux and macOS, Documents\PowerShell\Modules on Windows; Windows
+    PowerShell: Documents\WindowsPowerShell\Modules), as Gasleser/<version>/, replacing any copy already there, so
+    that 'Import-Module Gasleser' (and command auto-loading) works in every new shell and scheduled task.
     Run it from the repository folder: 'dotnet pwsh ./build.ps1 ...' (after 'dotnet tool restore'),
     './build.ps1 ...' from bash, or './build.ps1 ...' in your own pwsh or Windows PowerShell.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Install
+    # then, in any new pwsh: Get-GasleserReading 192.168.2.132
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Test
 .EXAMPLE
@@ -24,6 +31,7 @@
 param(
     [switch] $Test,
     [switch] $Demo,
+    [switch] $Install,
     [switch] $Package,
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
@@ -34,15 +42,35 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
-# The demo needs only the module and the simulator; tests and packaging build everything.
-$projects = if ($Test -or $Package -or -not $Demo) { @('Gasleser.sln') } else { @('src/Gasleser/Gasleser.csproj', 'src/Gasleser.Simulator/Gasleser.Simulator.csproj') }
+# The demo needs only the module and the simulator, an install only the module; tests and packaging build everything.
+$projects = if ($Test -or $Package -or -not ($Demo -or $Install)) { @('Gasleser.sln') }
+            else { @('src/Gasleser/Gasleser.csproj') + @(if ($Demo) { 'src/Gasleser.Simulator/Gasleser.Simulator.csproj' }) }
 foreach ($project in $projects) {
     dotnet build $project -c $Configuration -nologo -v:q -tl:off
     if ($LASTEXITCODE -ne 0) { throw "dotnet build $project failed ($LASTEXITCODE)." }
 }
 Write-Host "Module staged in $(Join-Path $PSScriptRoot 'out/Gasleser')"
 
+if ($Install) {
+    $staged = Join-Path $PSScriptRoot 'out/Gasleser'
+    $version = (Import-PowerShellDataFile (Join-Path $staged 'Gasleser.psd1')).ModuleVersion
+    $userModules = if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'WindowsPowerShell/Modules' }
+                   elseif ($IsWindows) { Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'PowerShell/Modules' }
+                   elseif ($env:XDG_DATA_HOME) { Join-Path $env:XDG_DATA_HOME 'powershell/Modules' }
+                   else { Join-Path $HOME '.local/share/powershell/Modules' }
+    $target = Join-Path $userModules 'Gasleser'
+    # Every copy already there goes, whatever its version: Import-Module Gasleser then finds this one.
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    New-Item -ItemType Directory (Join-Path $target $version) -Force | Out-Null
+    Copy-Item (Join-Path $staged '*') (Join-Path $target $version) -Recurse
+    Copy-Item (Join-Path $PSScriptRoot 'LICENSE'), (Join-Path $PSScriptRoot 'README.md') (Join-Path $target $version)
+    Write-Host "Gasleser $version installed in $(Join-Path $target $version): 'Import-Module Gasleser' works in every new shell of this user."
+}
+
 if ($Test) {
+    # The package, as -Package makes it: the Pester suite installs it with Install-PSResource (LoadContext.Tests.ps1).
+    dotnet msbuild src/Gasleser/Gasleser.csproj -t:Package -p:Configuration=$Configuration -nologo -v:q
+    if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)." }
     $xunitLog = Join-Path ([IO.Path]::GetTempPath()) "gasleser-xunit-$PID.log"
     dotnet test Gasleser.sln -c $Configuration --no-build --logger 'console;verbosity=normal' | Tee-Object -FilePath $xunitLog
     $xunitExit = $LASTEXITCODE

@@ -9,6 +9,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
     Import-Module (Get-GasleserManifest) -Force
+    Use-TestPrivateFolder
 
     $base = Get-FreePort
     $Port = @{

@@ -11,6 +11,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
     Import-Module (Get-GasleserManifest) -Force
+    Use-TestPrivateFolder
 
     # One simulated device per port on 127.0.0.1 (the one loopback address every OS has).
     $base = Get-FreePort

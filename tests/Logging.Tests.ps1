@@ -9,6 +9,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
     Import-Module (Get-GasleserManifest) -Force
+    Use-TestPrivateFolder
 
     $Device = "127.0.0.1:$(Get-FreePort)"
     $Simulator = Start-GasleserSimulator -LogFolder $TestDrive -Device $Device

@@ -9,6 +9,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
     Import-Module (Get-GasleserManifest) -Force
+    Use-TestPrivateFolder
     $script:Base = Get-FreePort
     $script:Sim = Start-GasleserSimulator -LogFolder $TestDrive -Device @("127.0.0.1:$Base", "127.0.0.1:$($Base + 1)", "127.0.0.1:$($Base + 2)")
     # This file's own slot folder, in this process and the ones it starts; the module makes it private.

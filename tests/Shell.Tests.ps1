@@ -10,6 +10,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1') -Force
     Import-Module (Get-GasleserManifest) -Force
+    Use-TestPrivateFolder
 
     $base = Get-FreePort
     $Port = @{
@@ -187,7 +188,7 @@ catch [Gasleser.GasleserException] { 'caught ' + $_.FullyQualifiedErrorId.Split(
         $stderr = Join-Path $TestDrive 'stderr.txt'
         $process = Start-Process $pwsh[0] -PassThru -Wait -RedirectStandardError $stderr -RedirectStandardOutput (Join-Path $TestDrive 'stdout.txt') `
             -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
-                "Import-Module '$(Get-GasleserManifest)'; Get-GasleserReading 127.0.0.1:$($Port.OldFirmware) -ErrorAction Stop"))
+                "Import-Module '$(Get-GasleserManifest)'; [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '$(Get-TestPrivateFolder)'); Get-GasleserReading 127.0.0.1:$($Port.OldFirmware) -ErrorAction Stop"))
 
         $process.ExitCode | Should -Not -Be 0
         Get-Content $stderr -Raw | Should -Match '1\.0\.21'

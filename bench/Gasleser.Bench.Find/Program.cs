@@ -19,7 +19,9 @@ bool sequential = !args.Contains("--no-sequential");
 string moduleDir = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModuleDirectory").Value!;
 using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
 runspace.Open();
-Run($"Import-Module '{Path.Combine(moduleDir, "Gasleser.psd1")}' -ErrorAction Stop");
+// The benchmark's slot files and known devices stay in a folder of its own: only a user's own commands write into theirs.
+string benchFolder = Path.Combine(Path.GetTempPath(), "gasleser-bench-" + Environment.ProcessId);
+Run($"Import-Module '{Path.Combine(moduleDir, "Gasleser.psd1")}' -ErrorAction Stop; [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{benchFolder}')");
 Run("1"); // warm the engine
 
 Console.WriteLine($"Find-Gasleser sweep benchmark (loopback), -TimeoutMilliseconds {timeoutMs}, {devices} live devices per range, {Environment.ProcessorCount} cores");

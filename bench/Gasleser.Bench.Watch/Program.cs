@@ -41,7 +41,9 @@ runspace.Open();
 using (PowerShell import = PowerShell.Create())
 {
     import.Runspace = runspace;
-    import.AddScript($"Import-Module '{manifest}' -ErrorAction Stop").Invoke();
+    // The benchmark's slot files and known devices stay in a folder of its own: only a user's own commands write into theirs.
+    string benchFolder = Path.Combine(Path.GetTempPath(), "gasleser-bench-" + Environment.ProcessId);
+    import.AddScript($"Import-Module '{manifest}' -ErrorAction Stop; [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{benchFolder}')").Invoke();
 }
 
 Console.WriteLine($"Watch-GasleserReading -Interval {interval.TotalSeconds:0} s -Duration {span.TotalSeconds:0} s; {Environment.ProcessorCount} cores; .NET {Environment.Version}");

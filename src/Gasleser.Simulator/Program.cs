@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Net;
 using System.Threading;
 using Gasleser.Simulator;
@@ -9,7 +8,8 @@ using Gasleser.Simulator;
 //   dotnet run --project src/Gasleser.Simulator -- 127.0.0.1:8080 127.0.0.2:8080=OldFirmware
 // Each argument is ADDRESS:PORT, optionally =FAULT (see DeviceFault: None, OldFirmware, Slow, Hang,
 // MalformedJson, Html, Oversized, Redirect, DropConnection, Busy, Unavailable, ServerError, Unauthorized,
-// ClockNotSet, HostileId, ByteOrderMark, BareLineFeeds, Continue).
+// ClockNotSet, HostileId, ByteOrderMark, BareLineFeeds, Continue). A device's id comes from its address and port
+// (127.0.0.11:8080 is GAS_00000001108080): the same every run, never one for two devices.
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -21,7 +21,6 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 
 var servers = new List<DeviceServer>();
-uint idBase = 2329790123;
 foreach (string arg in args)
 {
     string[] spec = arg.Split('=', 2);
@@ -33,7 +32,8 @@ foreach (string arg in args)
         return 2;
     }
 
-    var device = new SimulatedDevice("GAS_" + (idBase + (uint)servers.Count).ToString(CultureInfo.InvariantCulture)) { Fault = fault };
+    // Ids are made from the address and port, so two simulators (127.0.0.1:8080 and 127.0.0.11:8080) never share one.
+    var device = new SimulatedDevice(SimulatedDevice.IdFor(endPoint)) { Fault = fault };
     var server = new DeviceServer(device, endPoint.Address, endPoint.Port);
     server.RequestServed += r => Console.WriteLine($"{r.Arrival.ToLocalTime():HH:mm:ss.fff} {server.Address} {device.DeviceId} {r.Method} {r.Path} -> {r.Status}");
     servers.Add(server);

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -37,6 +39,22 @@ namespace Gasleser.Simulator
         }
 
         public string DeviceId { get; set; }
+
+        /// <summary>
+        /// The id a simulated device at <paramref name="endPoint"/> gives itself: the same on every run, and a different
+        /// one for every loopback address and port, so that two simulators (127.0.0.1:8080 and 127.0.0.11:8080, say)
+        /// never serve one id. Digits: the address's last three bytes (3 digits each) and the port (5);
+        /// <c>::1</c> takes 256256256, which no IPv4 byte gives.
+        /// </summary>
+        public static string IdFor(IPEndPoint endPoint)
+        {
+            IPAddress address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+            byte[] bytes = address.AddressFamily == AddressFamily.InterNetwork ? address.GetAddressBytes() : new byte[] { 0, 0, 0, 0 };
+            string host = address.AddressFamily == AddressFamily.InterNetwork
+                ? bytes[1].ToString("000", CultureInfo.InvariantCulture) + bytes[2].ToString("000", CultureInfo.InvariantCulture) + bytes[3].ToString("000", CultureInfo.InvariantCulture)
+                : "256256256";
+            return "GAS_" + host + endPoint.Port.ToString("00000", CultureInfo.InvariantCulture);
+        }
 
         public Func<DateTimeOffset> Now { get; }
 

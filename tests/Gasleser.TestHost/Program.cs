@@ -15,7 +15,11 @@ using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.Cre
 runspace.Open();
 using PowerShell ps = PowerShell.Create();
 ps.Runspace = runspace;
-ps.AddScript($"Import-Module '{args[0]}' -ErrorAction Stop; {args[1]}");
+// The tests' own private folder (GASLESER_TEST_PRIVATE_FOLDER, set by the test process), never the user's: a
+// command line that names another folder sets it after this.
+string? folder = Environment.GetEnvironmentVariable("GASLESER_TEST_PRIVATE_FOLDER");
+string isolate = string.IsNullOrEmpty(folder) ? "" : $"[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '{folder.Replace("'", "''")}'); ";
+ps.AddScript($"Import-Module '{args[0]}' -ErrorAction Stop; {isolate}{args[1]}");
 foreach (PSObject? item in ps.Invoke())
 {
     Console.WriteLine("output: " + item);

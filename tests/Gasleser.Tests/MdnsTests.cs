@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using DnsClient.Protocol;
+using Gasleser.Dependencies;
 using Gasleser.Discovery;
 using Xunit;
 
@@ -33,10 +33,10 @@ public sealed class MdnsTests : IDisposable
 
         Assert.Equal(new byte[] { 0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }, query.Take(12));
         Assert.Equal(new byte[] { 0, 12, 0x80, 1 }, query.TakeLast(4)); // type PTR, class IN with the unicast-response bit
-        MdnsAnswer parsed = MdnsMessage.Parse(query, query.Length);
+        DnsMessage parsed = MdnsMessage.Parse(query, query.Length);
         Assert.False(parsed.IsResponse);
         Assert.Equal(0x1234, parsed.Id);
-        Assert.Equal(("_gasleser._tcp.local", ResourceRecordType.PTR), Assert.Single(parsed.Questions));
+        Assert.Equal(("_gasleser._tcp.local", DnsRecordType.PTR), Assert.Single(parsed.Questions));
         Assert.Empty(parsed.Records);
     }
 
@@ -47,38 +47,37 @@ public sealed class MdnsTests : IDisposable
     {
         byte[] answer = new DnsWireWriter { Compress = compress }
             .Header(7, 0x8400, 1, 1, 0, 4)
-            .Question("_gasleser._tcp.local", ResourceRecordType.PTR)
-            .Record("_gasleser._tcp.local", ResourceRecordType.PTR, 4500, w => w.Name("gas-4224559459._gasleser._tcp.local"))
-            .Record("gas-4224559459._gasleser._tcp.local", ResourceRecordType.SRV, 120, w => w.U16(0).U16(5).U16(8080).Name("gas-4224559459.local"), 0x8001)
-            .Record("gas-4224559459._gasleser._tcp.local", ResourceRecordType.TXT, 4500, w => w.Text("id=GAS_4224559459", "fw=1.0.23"), 0x8001)
-            .Record("gas-4224559459.local", ResourceRecordType.A, 120, w => w.Bytes(new byte[] { 192, 168, 2, 132 }), 0x8001)
-            .Record("gas-4224559459.local", ResourceRecordType.AAAA, 120, w => w.Bytes(IPAddress.Parse("fd00::1").GetAddressBytes()), 0x8001)
+            .Question("_gasleser._tcp.local", DnsRecordType.PTR)
+            .Record("_gasleser._tcp.local", DnsRecordType.PTR, 4500, w => w.Name("gas-4224559459._gasleser._tcp.local"))
+            .Record("gas-4224559459._gasleser._tcp.local", DnsRecordType.SRV, 120, w => w.U16(0).U16(5).U16(8080).Name("gas-4224559459.local"), 0x8001)
+            .Record("gas-4224559459._gasleser._tcp.local", DnsRecordType.TXT, 4500, w => w.Text("id=GAS_4224559459", "fw=1.0.23"), 0x8001)
+            .Record("gas-4224559459.local", DnsRecordType.A, 120, w => w.Bytes(new byte[] { 192, 168, 2, 132 }), 0x8001)
+            .Record("gas-4224559459.local", DnsRecordType.AAAA, 120, w => w.Bytes(IPAddress.Parse("fd00::1").GetAddressBytes()), 0x8001)
             .ToArray();
 
-        MdnsAnswer parsed = MdnsMessage.Parse(answer, answer.Length);
+        DnsMessage parsed = MdnsMessage.Parse(answer, answer.Length);
 
         Assert.True(parsed.IsResponse);
         Assert.Equal(7, parsed.Id);
         Assert.Collection(parsed.Records,
-            r => Assert.Equal("gas-4224559459._gasleser._tcp.local.", Assert.IsType<PtrRecord>(r).PtrDomainName.Value),
+            r => Assert.Equal((DnsRecordType.PTR, "gas-4224559459._gasleser._tcp.local."), (r.Type, r.Target)),
             r =>
             {
-                var srv = Assert.IsType<SrvRecord>(r);
-                Assert.Equal((5, 8080, "gas-4224559459.local."), (srv.Weight, srv.Port, srv.Target.Value));
-                Assert.Equal(DnsClient.QueryClass.IN, srv.RecordClass); // the cache-flush bit is not part of the class
+                Assert.Equal((DnsRecordType.SRV, 8080, "gas-4224559459.local."), (r.Type, r.Port, r.Target));
+                Assert.Equal(1, r.Class); // IN: the cache-flush bit is not part of the class
             },
-            r => Assert.Equal(new[] { "id=GAS_4224559459", "fw=1.0.23" }, Assert.IsType<TxtRecord>(r).Text),
-            r => Assert.Equal(IPAddress.Parse("192.168.2.132"), Assert.IsType<ARecord>(r).Address),
-            r => Assert.Equal(IPAddress.Parse("fd00::1"), Assert.IsType<AaaaRecord>(r).Address));
-        Assert.Equal("gas-4224559459._gasleser._tcp.local.", parsed.Records[1].DomainName.Value);
+            r => Assert.Equal(new[] { "id=GAS_4224559459", "fw=1.0.23" }, r.Text),
+            r => Assert.Equal(IPAddress.Parse("192.168.2.132"), r.Address),
+            r => Assert.Equal(IPAddress.Parse("fd00::1"), r.Address));
+        Assert.Equal("gas-4224559459._gasleser._tcp.local.", parsed.Records[1].Name);
     }
 
     [Fact]
     public void Compression_actually_shortens_the_message_the_parser_reads()
     {
         byte[] Build(bool compress) => new DnsWireWriter { Compress = compress }.Header(1, 0x8400, 0, 2, 0, 0)
-            .Record("_gasleser._tcp.local", ResourceRecordType.PTR, 1, w => w.Name("a._gasleser._tcp.local"))
-            .Record("_gasleser._tcp.local", ResourceRecordType.PTR, 1, w => w.Name("b._gasleser._tcp.local")).ToArray();
+            .Record("_gasleser._tcp.local", DnsRecordType.PTR, 1, w => w.Name("a._gasleser._tcp.local"))
+            .Record("_gasleser._tcp.local", DnsRecordType.PTR, 1, w => w.Name("b._gasleser._tcp.local")).ToArray();
 
         Assert.True(Build(true).Length < Build(false).Length - 20);
         Assert.Equal(2, MdnsMessage.Parse(Build(true), Build(true).Length).Records.Count);
@@ -88,7 +87,7 @@ public sealed class MdnsTests : IDisposable
     public void Malformed_answers_are_a_FormatException_never_a_crash()
     {
         byte[] good = new DnsWireWriter().Header(1, 0x8400, 0, 1, 0, 0)
-            .Record("_gasleser._tcp.local", ResourceRecordType.PTR, 1, w => w.Name("a._gasleser._tcp.local")).ToArray();
+            .Record("_gasleser._tcp.local", DnsRecordType.PTR, 1, w => w.Name("a._gasleser._tcp.local")).ToArray();
         // A name that points at itself: a parser that follows it naively never stops.
         byte[] loop = new DnsWireWriter().Header(1, 0x8400, 0, 1, 0, 0).U16(0xC00C).U16(12).U16(1).U32(1).U16(0).ToArray();
         // A record claiming more data than the message holds.

@@ -212,7 +212,7 @@ public sealed class MeasureGasleserUsageTests : IDisposable
     [Fact]
     public void The_module_exports_the_command_and_ships_its_time_zone_table_and_view()
     {
-        Assert.True(File.Exists(Path.Combine(StagedModule.Directory, "TimeZoneConverter.dll")));
+        Assert.True(File.Exists(Path.Combine(StagedModule.Directory, "dependencies", "TimeZoneConverter.dll")));
         Assert.True(File.Exists(Path.Combine(StagedModule.Directory, "Gasleser.Usage.format.ps1xml")));
 
         // (The hosted engine has no Format-Table: the view is checked by what it is keyed on and shows.)

@@ -41,7 +41,8 @@ public sealed class ModuleManifestTests : IDisposable
     [Fact]
     public void The_staged_folder_holds_every_file_the_module_needs()
     {
-        foreach (string file in new[] { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "System.Memory.dll", "DnsClient.dll", "CsvHelper.dll" })
+        foreach (string file in new[] { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "System.Memory.dll",
+                                             "dependencies/Gasleser.Dependencies.dll", "dependencies/DnsClient.dll", "dependencies/CsvHelper.dll", "dependencies/TimeZoneConverter.dll" })
         {
             Assert.True(File.Exists(Path.Combine(StagedModule.Directory, file)), file + " is missing from the staged module");
         }

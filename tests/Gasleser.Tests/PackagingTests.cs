@@ -59,7 +59,8 @@ public sealed class PackagingTests : IDisposable
         Assert.True(msbuild.ExitCode == 0, log);
 
         string folder = Path.Combine(_packageRoot, "Gasleser", version);
-        string[] moduleFiles = { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "en-US/Gasleser.dll-Help.xml", "en-US/about_Gasleser.help.txt", "LICENSE", "CHANGELOG.md" };
+        string[] moduleFiles = { "Gasleser.psd1", "Gasleser.dll", "Gasleser.format.ps1xml", "System.Text.Json.dll", "en-US/Gasleser.dll-Help.xml", "en-US/about_Gasleser.help.txt", "LICENSE", "CHANGELOG.md", "README.md",
+                                 "dependencies/Gasleser.Dependencies.dll", "dependencies/DnsClient.dll", "dependencies/CsvHelper.dll", "dependencies/TimeZoneConverter.dll" };
         foreach (string file in moduleFiles)
         {
             Assert.True(File.Exists(Path.Combine(folder, file)), file + " is missing from " + folder);
@@ -78,6 +79,8 @@ public sealed class PackagingTests : IDisposable
         Assert.Equal("Gasleser", Meta("id"));
         Assert.Equal(version, Meta("version"));
         Assert.Equal("MIT", Meta("license"));
+        Assert.Equal("README.md", Meta("readme"));
+        Assert.DoesNotContain("missing a readme", log); // pack's warning before the package carried it
         Assert.False(string.IsNullOrWhiteSpace(Meta("authors")));
         Assert.False(string.IsNullOrWhiteSpace(Meta("description")));
         Assert.Contains("PSModule", Meta("tags").Split(' '));

@@ -30,13 +30,13 @@ public sealed class PublicSurfaceTests : IDisposable
             "Gasleser.GasleserDevice", "Gasleser.GasleserDeviceStatus", "Gasleser.GasleserDiscoveryMethod", "Gasleser.GasleserReading",
             "Gasleser.GasleserSession", "Gasleser.GasleserUsage", "Gasleser.UsagePeriod",
             // the exceptions, one per error id, and their enums
-            "Gasleser.ExchangePhase", "Gasleser.GasleserDeviceErrorException", "Gasleser.GasleserException", "Gasleser.GasleserFirmwareUnsupportedException",
+            "Gasleser.ExchangePhase", "Gasleser.GasleserDependencyException", "Gasleser.GasleserDeviceErrorException", "Gasleser.GasleserException", "Gasleser.GasleserFirmwareUnsupportedException",
             "Gasleser.GasleserInvalidAddressException", "Gasleser.GasleserInvalidParameterException", "Gasleser.GasleserInvalidReadingException",
             "Gasleser.GasleserInvalidResponseException", "Gasleser.GasleserLocalResourceException", "Gasleser.GasleserLogFileException",
             "Gasleser.GasleserRateLimitedException", "Gasleser.GasleserSessionNotFoundException", "Gasleser.GasleserTimeoutException",
             "Gasleser.GasleserUnexpectedErrorException", "Gasleser.GasleserUnreachableException", "Gasleser.InvalidResponseKind",
             // what PowerShell reaches: the type converter ([Gasleser.GasleserReading]$row), the module initializer, the test hook
-            "Gasleser.GasleserReadingConverter", "Gasleser.InternalHooks", "Gasleser.Loading.WindowsPowerShellDependencies",
+            "Gasleser.GasleserReadingConverter", "Gasleser.InternalHooks", "Gasleser.Loading.ModuleInitAndCleanup",
         };
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), exported);

@@ -18,6 +18,17 @@ public sealed class WatchGasleserReadingRealTimeTests : IDisposable
     }
 
     [Fact]
+    public void The_first_poll_of_each_device_is_not_called_late()
+    {
+        DeviceServer first = _devices.Start(), second = _devices.Start();
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {first.Address}, {second.Address} -Count 1 -Verbose");
+
+        Assert.Equal(2, result.Readings.Count());
+        Assert.DoesNotContain(result.Verbose, v => v.Contains(" late") || v.Contains("the previous one ended"));
+    }
+
+    [Fact]
     public void A_watch_of_two_readings_polls_one_default_interval_apart_in_real_time()
     {
         DeviceServer device = _devices.Start();

@@ -319,6 +319,47 @@ public sealed class WatchGasleserReadingTests : IDisposable
     }
 
     [Fact]
+    public void A_device_time_that_goes_backwards_gives_a_warning_the_delta_and_no_mean_flow()
+    {
+        DeviceServer device = _devices.Start();
+        device.RequestServed += _ =>
+        {
+            if (device.Device.Requests.Count == 2)
+            {
+                device.Device.ClockOffset = TimeSpan.FromMinutes(-1); // the device's clock is set back before the 3rd reading
+            }
+        };
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 4");
+
+        Assert.Empty(result.Errors);
+        List<GasleserReading> readings = result.Readings.ToList();
+        Assert.Equal(new double?[] { null, 1.5, null, 1.5 }, readings.Select(r => r.AverageFlowRate is double f ? Math.Round(f, 6) : (double?)null));
+        Assert.Equal(0.005, readings[2].ConsumptionDelta!.Value, 6);
+        string warning = Assert.Single(result.Warnings);
+        Assert.StartsWith(device.Address, warning);
+        Assert.Contains("the device's time went back 48 s", warning);
+        Assert.Contains("AverageFlowRate is empty", warning);
+    }
+
+    [Fact]
+    public void Interval_10_the_documented_minimum_warns_of_nothing_and_keeps_every_poll_on_its_time()
+    {
+        DeviceServer device = _devices.Start();
+        DateTimeOffset start = Clock.UtcNow;
+
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Interval 10 -Count 30 -Verbose");
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(30, result.Readings.Count());
+        Assert.DoesNotContain(result.Verbose, v => v.Contains(" late"));
+        Assert.Contains(result.Verbose, v => v.Contains("-Interval 10 s") && v.Contains("every 11 s"));
+        Assert.Equal(Enumerable.Range(0, 30).Select(k => start.AddSeconds(11 * k)), Arrivals(device));
+        Assert.Equal(0, device.Device.RateLimitedCount);
+    }
+
+    [Fact]
     public void A_Get_in_another_runspace_during_a_watch_provokes_no_429_makes_polls_late_and_they_return_to_their_slots()
     {
         DeviceServer device = _devices.Start();

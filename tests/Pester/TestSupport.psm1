@@ -9,6 +9,17 @@ function Get-RepoRoot { $script:Repo }
 
 function Get-GasleserManifest { Join-Path $script:Repo 'out/Gasleser/Gasleser.psd1' }
 
+# Only a user's own commands write into the user's private folder (slot files, known devices for tab completion):
+# a suite's process and the pwsh processes it starts keep theirs here, apart from the user's.
+$script:PrivateFolder = Join-Path ([IO.Path]::GetTempPath()) "gasleser-pester-$PID"
+
+function Use-TestPrivateFolder {
+    <# Points the imported module at this suite's private folder; call it right after importing the module. #>
+    [Gasleser.InternalHooks]::SetTestHook('PrivateFolder', $script:PrivateFolder)
+}
+
+function Get-TestPrivateFolder { $script:PrivateFolder }
+
 function Get-PwshCommand {
     <# The command line that starts this same pwsh: under 'dotnet pwsh' the process is dotnet itself. #>
     $exe = [Environment]::ProcessPath
@@ -98,6 +109,7 @@ function Start-PwshProcess {
     $prologue = "`$ErrorActionPreference = 'Continue'; `$ProgressPreference = 'SilentlyContinue'`n"
     if ($Culture) { $prologue += "[cultureinfo]::CurrentCulture = [cultureinfo]::GetCultureInfo('$Culture')`n" }
     $prologue += "Import-Module '$(Get-GasleserManifest)' -ErrorAction Stop`n"
+    $prologue += "[Gasleser.InternalHooks]::SetTestHook('PrivateFolder', '$script:PrivateFolder')`n"
     Set-Content -Path $script -Value ($prologue + $Command) -Encoding utf8
     $pwsh = Get-PwshCommand
     $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script)

@@ -67,6 +67,11 @@ namespace Gasleser.Commands
                     ThrowTerminatingError(ex.ToErrorRecord());
                 }
 
+                foreach (string normalised in ranges.Select(r => r.Normalised).OfType<string>())
+                {
+                    WriteVerbose(normalised);
+                }
+
                 string? refusal = ScanPolicy.Refusal(ranges);
                 if (refusal != null && !Force.IsPresent)
                 {

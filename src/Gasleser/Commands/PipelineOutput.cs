@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Gasleser.Hosting;
+using Gasleser.Loading;
 
 namespace Gasleser.Commands
 {
@@ -76,7 +77,8 @@ namespace Gasleser.Commands
 
         /// <summary>
         /// Starts background work. A failure it does not handle itself is written as an error (a
-        /// <see cref="GasleserException"/> as it is, anything else as an unexpected error naming
+        /// <see cref="GasleserException"/> as it is, a dependency that could not be loaded as a
+        /// <see cref="GasleserDependencyException"/>, anything else as an unexpected error naming
         /// <paramref name="target"/>), unless the command was stopped.
         /// </summary>
         public void Run(object target, Func<CancellationToken, Task> work)
@@ -87,7 +89,8 @@ namespace Gasleser.Commands
                 // Reading Exception observes it, also when Ctrl+C made the failure moot.
                 if (task.Exception?.GetBaseException() is Exception error && !_stop.IsCancellationRequested)
                 {
-                    WriteError(error as GasleserException ?? new GasleserUnexpectedErrorException(target.ToString() ?? "", error));
+                    WriteError(error as GasleserException ?? PrivateDependencies.AsFailure(error)
+                        ?? (GasleserException)new GasleserUnexpectedErrorException(target.ToString() ?? "", error));
                 }
 
                 Interlocked.Decrement(ref _running);

@@ -4,7 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using TimeZoneConverter;
+using Gasleser.Dependencies;
+using Gasleser.Loading;
 
 namespace Gasleser.Commands
 {
@@ -22,9 +23,7 @@ namespace Gasleser.Commands
             IDictionary fakeBoundParameters)
         {
             string typed = (wordToComplete ?? "").Trim('\'', '"');
-            return TZConvert.KnownIanaTimeZoneNames
-                .Concat(TZConvert.KnownWindowsTimeZoneIds)
-                .Distinct(StringComparer.OrdinalIgnoreCase)
+            return PrivateDependencies.Use(() => TimeZoneIds.Known().ToList())
                 .Where(id => id.StartsWith(typed, StringComparison.OrdinalIgnoreCase)
                     || id.IndexOf("/" + typed, StringComparison.OrdinalIgnoreCase) >= 0)
                 .OrderBy(id => id.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ? 0 : 1)

@@ -21,7 +21,7 @@ namespace Gasleser.Commands
 
         private readonly List<DeviceEndpoint> _endpoints = new List<DeviceEndpoint>();
 
-        /// <summary>Time between polls of a device (fixed rate): seconds (60), '15m' or 00:15:00. Default 12 s; at least 10 s, the device's limit; at most 1 day.</summary>
+        /// <summary>Time between polls of a device (fixed rate): seconds (60), '15m' or 00:15:00. Default 12 s; at least 10 s, the device's limit (under 11 s is polled every 11 s, the shortest rate kept on time); at most 1 day.</summary>
         [Parameter]
         [TimeSpanArgument(10, maximumSeconds: 86400, TooShortAdvice = "A Gasleser answers one request every 10 s (more often gets 429 Too Many Requests): use an -Interval of at least 10 (seconds); the default is 12.")]
         public TimeSpan Interval { get; set; } = WatchSchedule.DefaultInterval;
@@ -43,13 +43,17 @@ namespace Gasleser.Commands
 
         protected override void BeginProcessing()
         {
-            if (Interval < DeviceTurn.Spacing)
+            if (Rate != Interval)
             {
-                WriteWarning($"-Interval {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s is shorter than the "
-                    + $"{DeviceTurn.Spacing.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s the module leaves between the end of one request to a device and the start of the next: "
-                    + "polls will be late, and now and then one will be skipped. The default, 12 s, keeps every poll on time.");
+                WriteVerbose($"-Interval {Seconds(Interval)} s: the module leaves {Seconds(DeviceTurn.Spacing)} s between the end of one request to a device and the start of the next, "
+                    + $"so a watch polls at most every {Seconds(Rate)} s, which keeps every poll on time; polling every {Seconds(Rate)} s.");
             }
         }
+
+        /// <summary>What the watch polls at: -Interval, or the shortest rate a watch keeps on time (<see cref="WatchSchedule.RateFor"/>).</summary>
+        private TimeSpan Rate => WatchSchedule.RateFor(Interval);
+
+        private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
         protected override void ProcessRecord()
         {
@@ -76,7 +80,7 @@ namespace Gasleser.Commands
 
             var schedule = new WatchSchedule(
                 ProcessWide.Clock.Elapsed,
-                Interval,
+                Rate,
                 Bound(nameof(Count)) ? Count : (int?)null,
                 Bound(nameof(Duration)) ? Duration : (TimeSpan?)null);
             var output = OutputShownAs(WatchTypeName); // Get-GasleserReading's type (one CSV log takes both); the type name picks the view with the deltas
@@ -85,7 +89,7 @@ namespace Gasleser.Commands
                 // Each device on its own phase (WatchSchedule.PhaseOf): a round's requests do not all leave at once.
                 DeviceEndpoint endpoint = _endpoints[i];
                 WatchSchedule own = schedule.ForDevice(i, _endpoints.Count);
-                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s from {ProcessWide.Clock.WallTime(own.Start).ToLocalTime():HH:mm:ss.fff}.");
+                WriteVerbose($"{endpoint}: polling http://{endpoint.HostHeader}/v1/data every {Seconds(Rate)} s from {ProcessWide.Clock.WallTime(own.Start).ToLocalTime():HH:mm:ss.fff}.");
                 var watch = new DeviceWatch(SessionRegistry.Get(endpoint), own, TimeSpan.FromSeconds(TimeoutSec), output);
                 RunInBackground(endpoint.ComputerName, watch.RunAsync);
             }

@@ -70,6 +70,13 @@ namespace Gasleser
             }
         }
 
+        /// <summary>
+        /// True when <paramref name="ex"/> ended an exchange before its request was written: the connection was
+        /// refused, or not accepted within the timeout. Such a request never reached the device.
+        /// </summary>
+        public static bool NeverSent(Exception ex) =>
+            ex is GasleserUnreachableException { Phase: ExchangePhase.Connect } || ex is GasleserTimeoutException { Phase: ExchangePhase.Connect };
+
         private static GasleserUnreachableException Unreachable(string name, Progress progress, string why, Exception inner)
         {
             if (progress.Phase != ExchangePhase.Answer)

@@ -11,7 +11,8 @@ namespace Gasleser
     /// <summary>
     /// The addresses an endpoint reaches, looked up once per exchange: the turn is keyed by them and the
     /// connection tries them, so the turn claimed is the device's that is asked. IPv4 first (a device on the LAN
-    /// is reached over IPv4; its slot file is the IPv4 one when there is one), then IPv6, each in DNS order.
+    /// is reached over IPv4; its slot file is the IPv4 one when there is one), then IPv6, each in DNS order. An
+    /// IPv4-mapped IPv6 address is taken as the IPv4 address it is.
     /// </summary>
     internal static class EndpointResolver
     {
@@ -21,7 +22,7 @@ namespace Gasleser
         {
             if (endpoint.Address != null)
             {
-                return new[] { endpoint.Address };
+                return new[] { AsConnected(endpoint.Address) };
             }
 
             // Dns.GetHostAddressesAsync takes no token on netstandard2.0: the wait for it is what is bounded.
@@ -61,7 +62,11 @@ namespace Gasleser
                     endpoint.ComputerName, null, ExchangePhase.NameLookup);
             }
 
-            return found.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Distinct().ToArray();
+            return found.Select(AsConnected).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Distinct().ToArray();
         }
+
+        // An IPv4-mapped IPv6 address (::ffff:127.0.6.8) is the IPv4 address it holds: an IPv6-only socket cannot
+        // reach it, an IPv4 socket can, and it shares that address's turn.
+        private static IPAddress AsConnected(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 }

@@ -21,16 +21,30 @@ namespace Gasleser.Discovery
         private readonly BigInteger _first;
         private readonly BigInteger _last;
 
-        private AddressRange(string text, AddressFamily family, BigInteger first, BigInteger last)
+        private AddressRange(string text, AddressFamily family, BigInteger first, BigInteger last, string? given = null)
         {
             Text = text;
+            Given = given ?? text;
             Family = family;
             _first = first;
             _last = last;
         }
 
-        /// <summary>The range as given.</summary>
+        /// <summary>
+        /// The range swept, as every message echoes it: as given, except that a CIDR block is named by its network
+        /// address (127.0.0.8/28 is the block 127.0.0.0/28).
+        /// </summary>
         public string Text { get; }
+
+        /// <summary>The range as the user wrote it (trimmed).</summary>
+        public string Given { get; }
+
+        /// <summary>
+        /// For a CIDR block given by an address inside it, one sentence saying which block is swept; null when
+        /// <see cref="Text"/> is what was given.
+        /// </summary>
+        public string? Normalised => Given == Text ? null
+            : $"-Subnet {Given} lies in the block {Text}: sweeping {First} to {Last} ({Count.ToString(CultureInfo.InvariantCulture)} address(es)).";
 
         public AddressFamily Family { get; }
 
@@ -144,7 +158,8 @@ namespace Gasleser.Discovery
                 last -= 1;  // the broadcast address
             }
 
-            range = new AddressRange(text, address.AddressFamily, first, last);
+            string block = ToAddress(network, address.AddressFamily) + "/" + prefix.ToString(CultureInfo.InvariantCulture);
+            range = new AddressRange(block, address.AddressFamily, first, last, given: text);
             return true;
         }
 

@@ -249,7 +249,6 @@ namespace Gasleser.Discovery
             DeviceEndpoint endpoint = DeviceEndpoint.Parse(address.ToString(), port);
             DeviceSession session = SessionRegistry.Get(endpoint);
             ProbeResult? result;
-            GasleserDeviceErrorException? deviceError = null;
             try
             {
                 result = await DeviceProbe.ProbeAsync(session, _options.Timeout, cancellationToken).ConfigureAwait(false);
@@ -266,13 +265,6 @@ namespace Gasleser.Discovery
                 _output.WriteVerbose($"{ex.Message} Not reported.");
                 return;
             }
-            catch (GasleserDeviceErrorException ex)
-            {
-                // An HTTP error on /v1/data is most likely a Gasleser that is starting up or unwell: reported, with its status.
-                _output.WriteVerbose(ex.Message);
-                deviceError = ex;
-                result = null;
-            }
             catch (GasleserException ex) when (method == GasleserDiscoveryMethod.Mdns)
             {
                 _output.WriteVerbose($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
@@ -283,27 +275,26 @@ namespace Gasleser.Discovery
                 return; // no answer (timeout, refused): the usual case of a swept address
             }
 
-            if (result == null && deviceError == null)
+            if (result == null)
             {
                 return;
             }
 
-            var device = result == null
-                ? new GasleserDevice
-                {
-                    ComputerName = endpoint.Host,
-                    Port = endpoint.Port,
-                    Status = GasleserDeviceStatus.DeviceError,
-                    StatusCode = deviceError!.StatusCode,
-                    DiscoveredBy = method,
-                    HostName = hostName,
-                }
-                : new GasleserDevice
+            // An HTTP error, or a reading with a field the module cannot accept, on /v1/data is a Gasleser that is
+            // starting up, unwell or misconfigured: reported with what it answered.
+            if (result.Failure != null)
+            {
+                _output.WriteVerbose(result.Failure.Message);
+            }
+
+            var device = new GasleserDevice
             {
                 ComputerName = endpoint.Host,
                 Port = endpoint.Port,
                 DeviceId = result.Reading?.DeviceId ?? "",
                 Status = result.Status,
+                StatusCode = (result.Failure as GasleserDeviceErrorException)?.StatusCode,
+                Problem = result.Failure?.Message,
                 Reading = result.Reading,
                 ResponseTime = result.ResponseTime,
                 DiscoveredBy = method,
@@ -335,11 +326,11 @@ namespace Gasleser.Discovery
                 _found++;
             }
 
-            if (result?.Status == GasleserDeviceStatus.Busy)
+            if (result.Status == GasleserDeviceStatus.Busy)
             {
-                _output.WriteVerbose($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result!.NextAllowed?.ToLocalTime():HH:mm:ss}.");
+                _output.WriteVerbose($"{endpoint.ComputerName}: another process on this machine is asking it; not probed, reported Busy until {result.NextAllowed?.ToLocalTime():HH:mm:ss}.");
             }
-            else if (result?.FromSession == true)
+            else if (result.FromSession)
             {
                 _output.WriteVerbose($"{endpoint.ComputerName}: this process asked it less than {DeviceTurn.Spacing.TotalSeconds:0.#} s ago; reported from the session without a new request.");
             }

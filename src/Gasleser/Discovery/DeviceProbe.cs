@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Gasleser.Sessions;
@@ -10,7 +11,8 @@ namespace Gasleser.Discovery
     /// Find-Gasleser's probe of one address, through the device's session so that it counts against the
     /// device's turn: at most one request, never a wait for the turn, never a retry. When this process asked the
     /// device less than the spacing ago (or another command is asking it right now and does not finish within
-    /// the timeout), nothing is sent and the answer comes from what the session knows. The reading a probe gets is
+    /// the timeout), nothing is sent and the answer comes from what the session knows: the same status a probe
+    /// would have reported (Online, RateLimited, DeviceError, InvalidResponse), or nothing. The reading a probe gets is
     /// kept as the session's last reading, and the turn is taken as by any request, so a Get-GasleserReading
     /// after it waits its turn instead of provoking a 429.
     /// </summary>
@@ -24,14 +26,14 @@ namespace Gasleser.Discovery
             DeviceTurn turn = target.Turn;
             if (!await turn.Asking.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
             {
-                return FromSession(session);
+                return FromSession(session, turn);
             }
 
             try
             {
                 if (!turn.IsDue)
                 {
-                    return FromSession(session);
+                    return FromSession(session, turn);
                 }
 
                 // Another process on this machine holds the device: a probe does not wait for it, and reports the
@@ -54,6 +56,10 @@ namespace Gasleser.Discovery
                     ExchangeGate.Release(turn, verbose: null);
                     return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
                 }
+                catch (GasleserException) when (Reported(session, stopwatch.Elapsed) is ProbeResult gasleser)
+                {
+                    return gasleser;
+                }
             }
             finally
             {
@@ -61,17 +67,27 @@ namespace Gasleser.Discovery
             }
         }
 
-        private static ProbeResult? FromSession(DeviceSession session)
+        // Not asked again: what the last exchange with the device said, by whichever of its names it was asked
+        // (a read of localhost:P, a probe of 127.0.0.1 P), so that the list is the one a probe would have made.
+        private static ProbeResult? FromSession(DeviceSession session, DeviceTurn turn)
         {
-            if (session.LastOutcome == ExchangeOutcome.Busy)
-            {
-                return new ProbeResult(GasleserDeviceStatus.RateLimited, null, null);
-            }
-
-            // A device that answered with a reading before is a Gasleser, even if its last exchange failed.
-            GasleserReading? last = session.LastReading;
-            return last != null ? new ProbeResult(GasleserDeviceStatus.Online, last.AsCached(), null) : null;
+            DeviceSession latest = SessionRegistry.All
+                .Where(s => s.Turn == turn && s.LastOutcomeAt != null)
+                .OrderByDescending(s => s.LastOutcomeAt)
+                .FirstOrDefault() ?? session;
+            return Reported(latest, responseTime: null);
         }
+
+        // What an exchange that ended in latest.LastOutcome reports: an answer only a Gasleser gives is a device
+        // found, with its status; no answer, or one that is not a Gasleser's, is none.
+        private static ProbeResult? Reported(DeviceSession latest, TimeSpan? responseTime) => latest.LastOutcome switch
+        {
+            ExchangeOutcome.Reading when latest.LastReading != null => new ProbeResult(GasleserDeviceStatus.Online, latest.LastReading.AsCached(), responseTime),
+            ExchangeOutcome.Busy => new ProbeResult(GasleserDeviceStatus.RateLimited, null, responseTime),
+            ExchangeOutcome.DeviceError => new ProbeResult(GasleserDeviceStatus.DeviceError, null, responseTime) { Failure = latest.LastFailure },
+            ExchangeOutcome.InvalidAnswer => new ProbeResult(GasleserDeviceStatus.InvalidResponse, null, responseTime) { Failure = latest.LastFailure },
+            _ => null,
+        };
     }
 
     /// <summary>What a probe learnt: the status, the reading when there was one, and how long the exchange took (null when answered from the session).</summary>
@@ -92,6 +108,9 @@ namespace Gasleser.Discovery
 
         /// <summary>For <see cref="GasleserDeviceStatus.Busy"/>: when another process's turn at the device ends.</summary>
         public DateTimeOffset? NextAllowed { get; set; }
+
+        /// <summary>For <see cref="GasleserDeviceStatus.DeviceError"/> and <see cref="GasleserDeviceStatus.InvalidResponse"/>: what the device answered.</summary>
+        public GasleserException? Failure { get; set; }
 
         public bool FromSession => ResponseTime == null;
     }

@@ -14,8 +14,13 @@ namespace Gasleser
         /// nothing; NextAllowed says when it may next be asked.
         /// </summary>
         Busy,
-        /// <summary>It answered /v1/data with an HTTP error (5xx, 401, 403): a device that is, say, rebooting; see StatusCode.</summary>
+        /// <summary>It answered /v1/data with an HTTP error (5xx, 401, 403): a device that is, say, rebooting; see StatusCode and Problem.</summary>
         DeviceError,
+        /// <summary>
+        /// It answered /v1/data like a Gasleser, but with a field the module cannot accept (a clock not set yet, a
+        /// timestamp in milliseconds, a byte order mark before the JSON); Problem says which.
+        /// </summary>
+        InvalidResponse,
     }
 
     /// <summary>How Find-Gasleser came upon a device.</summary>
@@ -54,6 +59,9 @@ namespace Gasleser
 
         /// <summary>The HTTP status of a device whose Status is DeviceError (503, 500, ...); empty otherwise.</summary>
         public int? StatusCode { get; set; }
+
+        /// <summary>What is wrong with the device's answer, for a device whose Status is DeviceError or InvalidResponse; empty otherwise.</summary>
+        public string? Problem { get; set; }
 
         /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
         public string? HostName { get; set; }

@@ -6,7 +6,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using DnsClient.Protocol;
+using Gasleser.Dependencies;
 
 namespace Gasleser.Discovery
 {
@@ -101,7 +101,7 @@ namespace Gasleser.Discovery
                 }
 
                 var from = (IPEndPoint)received.RemoteEndPoint;
-                MdnsAnswer answer;
+                DnsMessage answer;
                 try
                 {
                     answer = MdnsMessage.Parse(buffer, received.ReceivedBytes);
@@ -195,39 +195,40 @@ namespace Gasleser.Discovery
         private sealed class BrowseState
         {
             private readonly HashSet<string> _instances = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            private readonly Dictionary<string, SrvRecord> _services = new Dictionary<string, SrvRecord>(StringComparer.OrdinalIgnoreCase);
+            private readonly Dictionary<string, DnsRecord> _services = new Dictionary<string, DnsRecord>(StringComparer.OrdinalIgnoreCase);
             private readonly Dictionary<string, List<string>> _texts = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             private readonly Dictionary<string, List<IPAddress>> _hosts = new Dictionary<string, List<IPAddress>>(StringComparer.OrdinalIgnoreCase);
             private readonly Dictionary<string, IPAddress> _senders = new Dictionary<string, IPAddress>(StringComparer.OrdinalIgnoreCase);
             private readonly HashSet<string> _reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-            public IEnumerable<MdnsService> Add(MdnsAnswer answer, IPAddress sender)
+            public IEnumerable<MdnsService> Add(DnsMessage answer, IPAddress sender)
             {
-                foreach (DnsResourceRecord record in answer.Records)
+                foreach (DnsRecord record in answer.Records)
                 {
-                    string owner = MdnsMessage.Trim(record.DomainName.Value);
-                    switch (record)
+                    string owner = MdnsMessage.Trim(record.Name);
+                    switch (record.Type)
                     {
-                        case PtrRecord ptr when owner.Equals(ServiceType, StringComparison.OrdinalIgnoreCase) && record.TimeToLive > 0:
-                            string instance = MdnsMessage.Trim(ptr.PtrDomainName.Value);
+                        case DnsRecordType.PTR when owner.Equals(ServiceType, StringComparison.OrdinalIgnoreCase) && record.TimeToLive > 0:
+                            string instance = MdnsMessage.Trim(record.Target!);
                             _instances.Add(instance);
                             _senders[instance] = sender;
                             break;
-                        case SrvRecord srv:
-                            _services[owner] = srv;
+                        case DnsRecordType.SRV:
+                            _services[owner] = record;
                             break;
-                        case TxtRecord txt:
-                            _texts[owner] = txt.Text.ToList();
+                        case DnsRecordType.TXT:
+                            _texts[owner] = record.Text.ToList();
                             break;
-                        case AddressRecord address:
+                        case DnsRecordType.A:
+                        case DnsRecordType.AAAA:
                             if (!_hosts.TryGetValue(owner, out List<IPAddress>? list))
                             {
                                 _hosts[owner] = list = new List<IPAddress>();
                             }
 
-                            if (!list.Contains(address.Address))
+                            if (!list.Contains(record.Address!))
                             {
-                                list.Add(address.Address);
+                                list.Add(record.Address!);
                             }
 
                             break;
@@ -245,12 +246,12 @@ namespace Gasleser.Discovery
                 var ready = new List<MdnsService>();
                 foreach (string instance in _instances)
                 {
-                    if (_reported.Contains(instance) || !_services.TryGetValue(instance, out SrvRecord? srv))
+                    if (_reported.Contains(instance) || !_services.TryGetValue(instance, out DnsRecord? srv))
                     {
                         continue;
                     }
 
-                    string host = MdnsMessage.Trim(srv.Target.Value);
+                    string host = MdnsMessage.Trim(srv.Target!);
                     _hosts.TryGetValue(host, out List<IPAddress>? addresses);
                     if ((addresses == null || addresses.Count == 0) && allowSender)
                     {

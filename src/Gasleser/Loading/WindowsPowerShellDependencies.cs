@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Reflection;
 
 namespace Gasleser.Loading
@@ -10,54 +9,33 @@ namespace Gasleser.Loading
     /// <summary>
     /// Windows PowerShell 5.1 (.NET Framework) only: lets the module's own copies of its dependencies
     /// (System.Text.Json and its netstandard2.0 closure: System.Memory, System.Buffers,
-    /// System.Runtime.CompilerServices.Unsafe, …) load without the binding redirects powershell.exe does
-    /// not have. System.Text.Json 8 asks for Unsafe 6.0.0.0 while System.Memory asks for 4.0.4.1, and
-    /// .NET Framework loads strong-named assemblies by exact version unless redirected; the failed load
-    /// raises AppDomain.AssemblyResolve, answered here:
-    /// - only for the names of assemblies shipped in the module folder, with the same public key token;
+    /// System.Runtime.CompilerServices.Unsafe, …; and those in dependencies/) load without the binding redirects
+    /// powershell.exe does not have. System.Text.Json 8 asks for Unsafe 6.0.0.0 while System.Memory asks for 4.0.4.1,
+    /// and .NET Framework loads strong-named assemblies by exact version unless redirected; the failed load
+    /// raises AppDomain.AssemblyResolve, whose handler (<see cref="PrivateDependencies"/>) asks here:
+    /// - only for the names of assemblies shipped in the module folder or its dependencies/ folder, with the same
+    ///   public key token;
     /// - only when the version asked for is not newer than the one shipped (never hand out an older copy);
     /// - preferring a copy already loaded in the process (by another module) when it is at least as new
     ///   as asked, so the process does not hold two copies of one assembly without need.
     /// On PowerShell 7 (.NET) these assemblies come from the runtime and versions bind upward by
-    /// themselves, so nothing is registered there.
+    /// themselves, so this is never asked there.
     /// </summary>
-    public sealed class WindowsPowerShellDependencies : IModuleAssemblyInitializer
+    internal static class WindowsPowerShellDependencies
     {
         private static readonly object Gate = new object();
         private static Dictionary<string, (AssemblyName Name, string Path)>? _shipped;
 
-        /// <summary>True once PowerShell has called <see cref="OnImport"/> (it does on every Import-Module).</summary>
-        internal static bool ImportSeen { get; private set; }
-
-        /// <summary>True once the resolver is registered (only ever on .NET Framework).</summary>
-        internal static bool Registered { get; private set; }
-
-        public void OnImport()
+        /// <summary>The assembly to answer a failed load of <paramref name="requested"/> with, or null to leave it to others.</summary>
+        public static Assembly? Resolve(AssemblyName requested, string moduleDirectory)
         {
-            ImportSeen = true;
-            // .NET Framework's core library is mscorlib; .NET's is System.Private.CoreLib.
-            if (typeof(object).Assembly.GetName().Name != "mscorlib")
-            {
-                return;
-            }
-
+            Dictionary<string, (AssemblyName Name, string Path)> shipped;
             lock (Gate)
             {
-                if (Registered)
-                {
-                    return;
-                }
-
-                _shipped = Shipped(Path.GetDirectoryName(typeof(WindowsPowerShellDependencies).Assembly.Location)!);
-                AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
-                Registered = true;
+                shipped = _shipped ??= Shipped(moduleDirectory);
             }
-        }
 
-        private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args)
-        {
-            var requested = new AssemblyName(args.Name);
-            string? path = Choose(requested, _shipped!, AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName()), out AssemblyName? loaded);
+            string? path = Choose(requested, shipped, AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName()), out AssemblyName? loaded);
             if (loaded != null)
             {
                 return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().FullName == loaded.FullName);
@@ -92,10 +70,14 @@ namespace Gasleser.Loading
             return reuse == null ? ours.Path : null;
         }
 
+        /// <summary>The assemblies in the module folder and its dependencies/ folder, by name (Gasleser itself left out).</summary>
         internal static Dictionary<string, (AssemblyName Name, string Path)> Shipped(string moduleDirectory)
         {
             var shipped = new Dictionary<string, (AssemblyName, string)>(StringComparer.OrdinalIgnoreCase);
-            foreach (string file in Directory.GetFiles(moduleDirectory, "*.dll"))
+            string dependencies = Path.Combine(moduleDirectory, PrivateDependencies.FolderName);
+            IEnumerable<string> files = Directory.GetFiles(moduleDirectory, "*.dll")
+                .Concat(Directory.Exists(dependencies) ? Directory.GetFiles(dependencies, "*.dll") : Array.Empty<string>());
+            foreach (string file in files)
             {
                 try
                 {

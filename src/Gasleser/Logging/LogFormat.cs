@@ -4,7 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Management.Automation;
-using CsvHelper;
+using Gasleser.Dependencies;
+using Gasleser.Loading;
 
 namespace Gasleser.Logging
 {
@@ -101,19 +102,8 @@ namespace Gasleser.Logging
         /// <summary>True when the header line names exactly the log's columns, in order, split at <paramref name="delimiter"/>.</summary>
         private static bool IsLogHeader(string line, string delimiter)
         {
-            IReadOnlyList<string> fields;
-            try
-            {
-                var options = new CsvReaderOptions { Separator = delimiter[0], TrimWhitespace = true };
-                using CsvReader header = CsvReader.Create(new StringReader(line), options, leaveOpen: false);
-                fields = header.Headers;
-            }
-            catch (CsvFormatException)
-            {
-                return false;
-            }
-
-            if (fields.Count != LogFormat.Columns.Length)
+            IReadOnlyList<string>? fields = PrivateDependencies.Use(() => HeaderFields(line, delimiter[0]));
+            if (fields == null || fields.Count != LogFormat.Columns.Length)
             {
                 return false;
             }
@@ -127,6 +117,21 @@ namespace Gasleser.Logging
             }
 
             return true;
+        }
+
+        /// <summary>The fields of a header line, or null when it is no CSV line.</summary>
+        private static IReadOnlyList<string>? HeaderFields(string line, char separator)
+        {
+            try
+            {
+                using var text = new StringReader(line);
+                using CsvRows header = CsvRows.Open(text, new CsvRowsOptions { Separator = separator, TrimWhitespace = true });
+                return header.Headers;
+            }
+            catch (InvalidDataException)
+            {
+                return null;
+            }
         }
 
         private string Number(double? value) => value?.ToString("R", _numbers) ?? "";

@@ -5,8 +5,9 @@ using System.IO;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
-using CsvHelper;
+using Gasleser.Dependencies;
 using Gasleser.Hosting;
+using Gasleser.Loading;
 using Gasleser.Readings;
 
 namespace Gasleser.Logging
@@ -29,7 +30,10 @@ namespace Gasleser.Logging
         /// whose target is the file. Throws <see cref="GasleserLogFileException"/> when the file cannot be
         /// opened or read, or its header is no reading's.
         /// </summary>
-        public static void Read(string path, CultureInfo culture, ICommandOutput output, CancellationToken cancel)
+        public static void Read(string path, CultureInfo culture, ICommandOutput output, CancellationToken cancel) =>
+            PrivateDependencies.Use(() => ReadRows(path, culture, output, cancel));
+
+        private static void ReadRows(string path, CultureInfo culture, ICommandOutput output, CancellationToken cancel)
         {
             try
             {
@@ -37,15 +41,15 @@ namespace Gasleser.Logging
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
                 using var text = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
                 long malformedLine = -1;
-                var options = new CsvReaderOptions
+                var options = new CsvRowsOptions
                 {
                     CommentPrefix = '#', // Export-Csv's "#TYPE Gasleser.GasleserReading" line
                     AllowLineBreaksInQuotes = false,
                     TrackLineNumbers = true,
                     MaxRecordSize = MaxRowBytes,
-                    OnMalformedRecord = bad => malformedLine = bad.LineNumber,
+                    OnMalformedRecord = line => malformedLine = line,
                 };
-                using CsvReader rows = CsvReader.Create(text, options, leaveOpen: true);
+                using CsvRows rows = CsvRows.Open(text, options);
                 Dictionary<string, int> columns = Columns(rows, path);
                 var fields = new string?[columns.Count == 0 ? 0 : MaxIndex(columns) + 1];
                 TimeZoneInfo zone = TimeZoneInfo.Local;
@@ -63,7 +67,7 @@ namespace Gasleser.Logging
 
                     for (int i = 0; i < fields.Length; i++)
                     {
-                        fields[i] = i < rows.FieldCount ? rows[i].ToString() : null;
+                        fields[i] = i < rows.FieldCount ? rows.Field(i) : null;
                     }
 
                     try
@@ -76,8 +80,9 @@ namespace Gasleser.Logging
                     }
                 }
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException
-                                       || ex is ArgumentException || ex is CsvFormatException)
+            catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException
+                                        || ex is ArgumentException || ex is InvalidDataException)
+                                       && !PrivateDependencies.IsLoadFailure(ex)) // CsvHelper missing is no fault of the file
             {
                 throw new GasleserLogFileException(
                     $"The log '{path}' cannot be read: {DeviceText.Printable(ex.Message, 300)}", path,
@@ -102,7 +107,7 @@ namespace Gasleser.Logging
         }
 
         // The columns a reading needs, by name; an empty file has none and reads as no readings.
-        private static Dictionary<string, int> Columns(CsvReader rows, string path)
+        private static Dictionary<string, int> Columns(CsvRows rows, string path)
         {
             var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             var names = new List<string>();

@@ -12,7 +12,8 @@ namespace Gasleser.Logging
     /// Appends readings to CSV logs so that none is lost: each row is written under an exclusive lock on the
     /// file held only for that row (FileShare.None: a sharing lock on Windows, flock(LOCK_EX) in .NET on
     /// Unix), and flushed to the operating system before <see cref="Append"/> returns — a killed process
-    /// loses at most the row being written, and any number of writers never interleave or overwrite.
+    /// loses only what is not written yet (the row being written, and readings of the poll in progress still on
+    /// their way to it), and any number of writers never interleave or overwrite.
     ///
     /// A file another program holds (Excel locks an open CSV) does not lose rows: they wait here, in order,
     /// up to <see cref="ProcessWide.LogMaxPendingRows"/>, and are written by a background retry or the next Append once

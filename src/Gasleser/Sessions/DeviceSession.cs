@@ -21,6 +21,9 @@ namespace Gasleser.Sessions
         private long _requests;
         private long _rateLimitedAnswers;
         private volatile ExchangeOutcome _lastOutcome;
+        private volatile GasleserException? _lastFailure;
+        private TimeSpan? _lastOutcomeAt;
+        private readonly object _outcomeLock = new object();
         private volatile bool _askedByCommand;
         private volatile DeviceTurn? _turn;
 
@@ -56,12 +59,22 @@ namespace Gasleser.Sessions
         /// <summary>What the last exchange with the device ended in.</summary>
         public ExchangeOutcome LastOutcome => _lastOutcome;
 
+        /// <summary>The error of the last exchange when it was a Gasleser's (an HTTP error, a field it cannot accept); else null.</summary>
+        public GasleserException? LastFailure => _lastFailure;
+
+        /// <summary>When the last exchange ended (elapsed time); null before the first.</summary>
+        public TimeSpan? LastOutcomeAt { get { lock (_outcomeLock) { return _lastOutcomeAt; } } }
+
+        /// <summary>The device's turn, once this name was first asked.</summary>
+        internal DeviceTurn? Turn => _turn;
+
         /// <summary>
         /// True when this process knows something of a device here: a command read it (or tried to), or a
-        /// discovery probe got a reading or a 429. False for an address a sweep probed where nothing
+        /// discovery probe got an answer only a Gasleser gives (a reading, a 429, an HTTP error or a
+        /// reading with a bad field on /v1/data). False for an address a sweep probed where nothing
         /// answered like a Gasleser.
         /// </summary>
-        public bool Known => _askedByCommand || Cache.Last != null || RateLimitedAnswers > 0;
+        public bool Known => _askedByCommand || Cache.Last != null || RateLimitedAnswers > 0 || _lastFailure != null;
 
         /// <summary>Requests sent to the device by this process.</summary>
         public long Requests => Interlocked.Read(ref _requests);
@@ -147,9 +160,10 @@ namespace Gasleser.Sessions
         }
 
         /// <summary>
-        /// One request to the device, counted; its reading is kept as the session's last. Whatever the outcome,
-        /// the turn's next start moves to the spacing after it, here and in the slot file (a probe makes no
-        /// slot file where no Gasleser answered).
+        /// One request to the device, counted; its reading is kept as the session's last. When the request was
+        /// sent, whatever the outcome, the turn's next start moves to the spacing after it, here and in the slot
+        /// file (a probe makes no slot file where no Gasleser answered). A request that never left — the
+        /// connection was refused or not accepted in time — did not reach the device and spends no turn.
         /// </summary>
         internal async Task<GasleserReading> ExchangeAsync(Target target, TimeSpan timeout, Action<string>? verbose, bool probe, CancellationToken cancellationToken)
         {
@@ -159,9 +173,11 @@ namespace Gasleser.Sessions
             }
 
             DeviceTurn turn = target.Turn;
-            turn.Started();
+            TimeSpan? previousStart = turn.Started();
             Interlocked.Increment(ref _requests);
             ExchangeOutcome outcome = ExchangeOutcome.Failed;
+            GasleserException? failure = null;
+            bool sent = true;
             try
             {
                 GasleserReading reading = await DeviceClient.GetReadingAsync(Endpoint, target.Addresses, timeout, cancellationToken).ConfigureAwait(false);
@@ -175,10 +191,40 @@ namespace Gasleser.Sessions
                 outcome = ExchangeOutcome.Busy;
                 throw;
             }
+            catch (GasleserDeviceErrorException ex)
+            {
+                (outcome, failure) = (ExchangeOutcome.DeviceError, ex);
+                throw;
+            }
+            catch (GasleserInvalidResponseException ex) when (ex.Kind == InvalidResponseKind.UnexpectedAnswer)
+            {
+                (outcome, failure) = (ExchangeOutcome.InvalidAnswer, ex);
+                throw;
+            }
+            catch (Exception ex) when (DeviceClient.NeverSent(ex))
+            {
+                sent = false;
+                throw;
+            }
             finally
             {
-                _lastOutcome = outcome;
-                turn.Ended();
+                lock (_outcomeLock)
+                {
+                    _lastOutcome = outcome;
+                    _lastFailure = failure;
+                    _lastOutcomeAt = Clock.Elapsed;
+                }
+
+                if (sent)
+                {
+                    turn.Ended();
+                }
+                else
+                {
+                    turn.NotSent(previousStart);
+                    Interlocked.Decrement(ref _requests);
+                }
+
                 ExchangeGate.Release(turn, verbose, onlyIfPresent: probe && outcome == ExchangeOutcome.Failed);
             }
         }
@@ -239,8 +285,15 @@ namespace Gasleser.Sessions
     internal enum ExchangeOutcome
     {
         None,
+        /// <summary>A reading.</summary>
         Reading,
+        /// <summary>429 Too Many Requests.</summary>
         Busy,
+        /// <summary>An HTTP error on /v1/data (5xx, 401, 403): a Gasleser that is unwell or starting up.</summary>
+        DeviceError,
+        /// <summary>A Gasleser's answer with a field or framing the module cannot accept (an unset clock, a BOM, ...).</summary>
+        InvalidAnswer,
+        /// <summary>No answer, or not a Gasleser's.</summary>
         Failed,
     }
 }

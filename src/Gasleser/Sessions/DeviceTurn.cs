@@ -92,12 +92,26 @@ namespace Gasleser.Sessions
             }
         }
 
-        /// <summary>A request to the device starts now.</summary>
-        public void Started()
+        /// <summary>A request to the device starts now; returns when the previous one started, for <see cref="NotSent"/>.</summary>
+        public TimeSpan? Started()
         {
             lock (_state)
             {
+                TimeSpan? previous = _lastRequest;
                 _lastRequest = Clock.Elapsed;
+                return previous;
+            }
+        }
+
+        /// <summary>
+        /// The request that <see cref="Started"/> never left this computer (the connection was refused or not
+        /// accepted): the device saw nothing, so its turn is as it was before.
+        /// </summary>
+        public void NotSent(TimeSpan? previousStart)
+        {
+            lock (_state)
+            {
+                _lastRequest = previousStart;
             }
         }
 

@@ -87,12 +87,14 @@ namespace Gasleser.Sessions
         /// </summary>
         public static void Release(DeviceTurn turn, Action<string>? verbose, bool onlyIfPresent = false)
         {
-            if (turn.SlotFile == null || turn.NextAllowed is not TimeSpan next)
+            if (turn.SlotFile == null)
             {
                 return;
             }
 
+            // A device never asked (the one request never left) is free now: the claim made for it is withdrawn.
             IClock clock = turn.Clock;
+            TimeSpan next = turn.NextAllowed ?? clock.Elapsed;
             TimeSpan told = next - clock.Elapsed < DeviceTurn.LongestClaim ? next : clock.Elapsed + DeviceTurn.LongestClaim;
             turn.SlotFile.Release(clock.WallTime(told), verbose, onlyIfPresent);
         }

@@ -21,7 +21,10 @@ namespace Gasleser.Watching
         /// (null on the first reading, and when the deltas restart). A total that went down or a device id
         /// that changed restarts the deltas and says why through <paramref name="warn"/>: a delta is never
         /// negative and never spans two meters. A device timestamp that did not move still gives the delta
-        /// (usually 0: the meter is idle), but no flow, which would divide by zero.
+        /// (usually 0: the meter is idle), but no flow, which would divide by zero; one that went back gives the
+        /// delta and no flow, with a warning. Flows of short intervals jump: device times are whole seconds and
+        /// totals have three decimals (a litre), so 0.004 or 0.005 m³ in 11 or 12 s reads 1.309 to 1.800 m³/h
+        /// for a steady 1.5.
         /// </summary>
         public GasleserReading Annotate(GasleserReading reading, Action<string> warn)
         {
@@ -49,10 +52,14 @@ namespace Gasleser.Watching
             }
 
             result.ConsumptionDelta = Math.Round(delta, Decimals);
-            double hours = (reading.Timestamp - previous.Timestamp).TotalHours;
-            if (hours > 0)
+            TimeSpan span = reading.Timestamp - previous.Timestamp;
+            if (span > TimeSpan.Zero)
             {
-                result.AverageFlowRate = Math.Round(delta / hours, Decimals);
+                result.AverageFlowRate = Math.Round(delta / span.TotalHours, Decimals);
+            }
+            else if (span < TimeSpan.Zero)
+            {
+                warn($"{reading.ComputerName}: the device's time went back {(-span).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, from {previous.Timestamp:yyyy-MM-dd HH:mm:ss} to {reading.Timestamp:yyyy-MM-dd HH:mm:ss} (its clock was set back, or it restarted without network time): AverageFlowRate is empty on this reading, which spans no time; ConsumptionDelta still counts what the meter moved.");
             }
 
             return result;

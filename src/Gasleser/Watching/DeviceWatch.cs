@@ -60,8 +60,10 @@ namespace Gasleser.Watching
                 {
                     await clock.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
                 }
-                else if (due < now)
+                else if (due < now && made > 0)
                 {
+                    // The first poll is due at the watch's start (plus its phase), which setting the watch up passes by
+                    // a few milliseconds: that is no lateness a user needs to hear of.
                     _output.WriteVerbose($"{name}: poll {poll + 1} is {Seconds(now - due)} s late (the previous one ended at {Time(clock, now)}).");
                 }
 

@@ -44,6 +44,18 @@ namespace Gasleser.Watching
         /// <summary>The shortest -Interval accepted: the device's own limit.</summary>
         public static TimeSpan MinimumInterval => DeviceTurn.DeviceLimit;
 
+        /// <summary>
+        /// The shortest rate a watch keeps on time: the session's spacing (10.5 s from the end of one exchange to
+        /// the start of the next) and half a second for the request itself. An -Interval from
+        /// <see cref="MinimumInterval"/> up to this is polled at this rate (<see cref="RateFor"/>): at exactly the
+        /// spacing or below, every poll would wait for the previous one's end and the watch would slide until it
+        /// skipped one.
+        /// </summary>
+        public static TimeSpan ShortestOnTime => DeviceTurn.Spacing + TimeSpan.FromSeconds(0.5);
+
+        /// <summary>The rate a watch asked for <paramref name="interval"/> polls at: the interval, at least <see cref="ShortestOnTime"/>.</summary>
+        public static TimeSpan RateFor(TimeSpan interval) => interval < ShortestOnTime ? ShortestOnTime : interval;
+
         /// <summary>The watch's timetable, as for its first device (phase 0): use <see cref="ForDevice"/> for each device.</summary>
         public WatchSchedule(TimeSpan start, TimeSpan interval, int? count, TimeSpan? duration)
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using DnsClient.Protocol;
+using Gasleser.Dependencies;
 using Gasleser.Discovery;
 using Gasleser.Hosting;
 
@@ -26,13 +26,13 @@ internal sealed class DnsWireWriter
         return this;
     }
 
-    public DnsWireWriter Question(string name, ResourceRecordType type, ushort recordClass = 1)
+    public DnsWireWriter Question(string name, DnsRecordType type, ushort recordClass = 1)
     {
         Name(name).U16((ushort)type).U16(recordClass);
         return this;
     }
 
-    public DnsWireWriter Record(string name, ResourceRecordType type, uint ttl, Action<DnsWireWriter> data, ushort recordClass = 1)
+    public DnsWireWriter Record(string name, DnsRecordType type, uint ttl, Action<DnsWireWriter> data, ushort recordClass = 1)
     {
         Name(name).U16((ushort)type).U16(recordClass).U32(ttl);
         int lengthAt = _bytes.Count;
@@ -173,7 +173,7 @@ internal sealed class MdnsResponder : IDisposable
                 return;
             }
 
-            MdnsAnswer query;
+            DnsMessage query;
             try
             {
                 query = MdnsMessage.Parse(received.Buffer, received.Buffer.Length);
@@ -183,7 +183,7 @@ internal sealed class MdnsResponder : IDisposable
                 continue;
             }
 
-            if (query.IsResponse || !query.Questions.Any(q => q.Type == ResourceRecordType.PTR && q.Name.Equals(MdnsBrowser.ServiceType, StringComparison.OrdinalIgnoreCase)))
+            if (query.IsResponse || !query.Questions.Any(q => q.Type == DnsRecordType.PTR && q.Name.Equals(MdnsBrowser.ServiceType, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -206,14 +206,14 @@ internal sealed class MdnsResponder : IDisposable
     {
         const ushort flags = 0x8400; // a response, authoritative
         const ushort cacheFlushIn = 0x8001;
-        void Ptr(DnsWireWriter w, MdnsAnnouncement d) => w.Record(MdnsBrowser.ServiceType, ResourceRecordType.PTR, 4500, x => x.Name(d.Instance));
+        void Ptr(DnsWireWriter w, MdnsAnnouncement d) => w.Record(MdnsBrowser.ServiceType, DnsRecordType.PTR, 4500, x => x.Name(d.Instance));
         void Rest(DnsWireWriter w, MdnsAnnouncement d)
         {
-            w.Record(d.Instance, ResourceRecordType.SRV, 120, x => x.U16(0).U16(0).U16((ushort)d.Port).Name(d.Host), cacheFlushIn);
-            w.Record(d.Instance, ResourceRecordType.TXT, 4500, x => x.Text("id=" + d.DeviceId, "model=Gasleser"), cacheFlushIn);
+            w.Record(d.Instance, DnsRecordType.SRV, 120, x => x.U16(0).U16(0).U16((ushort)d.Port).Name(d.Host), cacheFlushIn);
+            w.Record(d.Instance, DnsRecordType.TXT, 4500, x => x.Text("id=" + d.DeviceId, "model=Gasleser"), cacheFlushIn);
             if (!OmitAddress)
             {
-                w.Record(d.Host, ResourceRecordType.A, 120, x => x.Bytes(d.Address.GetAddressBytes()), cacheFlushIn);
+                w.Record(d.Host, DnsRecordType.A, 120, x => x.Bytes(d.Address.GetAddressBytes()), cacheFlushIn);
             }
         }
 
@@ -221,7 +221,7 @@ internal sealed class MdnsResponder : IDisposable
         if (!SplitAnswers)
         {
             var w = new DnsWireWriter().Header(id, flags, 1, devices.Length, 0, devices.Length * perDevice)
-                .Question(MdnsBrowser.ServiceType, ResourceRecordType.PTR);
+                .Question(MdnsBrowser.ServiceType, DnsRecordType.PTR);
             foreach (var d in devices)
             {
                 Ptr(w, d);

@@ -30,7 +30,12 @@ internal static class StagedModule
     {
         AssemblyLoadContext.Default.Resolving += (context, name) =>
             name.Name == "Gasleser" ? context.LoadFromAssemblyPath(System.IO.Path.Combine(Directory, "Gasleser.dll")) : null;
+        // What Import-Module does first, for the tests that use the module's internals without importing it: the
+        // resolver that loads dependencies/ into the module's own load context (the imports count on top of this one).
+        RegisterDependencyResolver();
     }
+
+    private static void RegisterDependencyResolver() => Gasleser.Loading.PrivateDependencies.Register();
 }
 
 /// <summary>The path of the second-host program (tests/Gasleser.TestHost), written in at build time.</summary>
