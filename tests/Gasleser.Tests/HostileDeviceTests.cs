@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -38,7 +39,7 @@ public sealed class HostileDeviceTests : IDisposable
         { "trickle", "Gasleser.Timeout", "began to answer" },
         { "endless-chunked", "Gasleser.InvalidResponse", "larger than 64 KiB" },
         { "endless-unframed", "Gasleser.InvalidResponse", "larger than 64 KiB" },
-        { "content-length-longer-then-close", "Gasleser.InvalidResponse", "shorter than its Content-Length" },
+        { "content-length-longer-then-close", "Gasleser.Unreachable", "of the 198 bytes its Content-Length announced" },
         { "content-length-longer-then-hold", "Gasleser.Timeout", "did not finish within 2 s" },
         { "content-length-shorter", "Gasleser.InvalidResponse", "JSON breaks off" },
         { "content-length-huge", "Gasleser.InvalidResponse", "larger than 64 KiB" },
@@ -48,9 +49,54 @@ public sealed class HostileDeviceTests : IDisposable
         { "empty-200", "Gasleser.InvalidResponse", "not JSON" },
         { "gzip", "Gasleser.InvalidResponse", "'gzip'-encoded" },
         { "not-http", "Gasleser.InvalidResponse", "did not answer in HTTP" },
+        { "not-http-banner-held", "Gasleser.InvalidResponse", "did not answer in HTTP: 'SSH-2.0" },
         { "bad-chunk-size", "Gasleser.InvalidResponse", "bad chunk size" },
-        { "accept-and-close", "Gasleser.Unreachable", "without answering" },
+        { "accept-and-close", "Gasleser.Unreachable", "closed it without sending anything" },
     };
+
+    /// <summary>
+    /// Each way a transfer breaks, with the error id, the kind (Phase of an Unreachable or Timeout, Kind of an
+    /// InvalidResponse), the words that name it and the advice that fits it.
+    /// </summary>
+    public static TheoryData<string, string, string, string, string> BrokenTransfers => new()
+    {
+        { "accept-and-close", "Gasleser.Unreachable", "Answer", "accepted the connection and closed it without sending anything", "closed it at once" },
+        { "reset-before-answer", "Gasleser.Unreachable", "Answer", "reset the connection before sending anything", "closed it at once" },
+        { "headers-cut-short", "Gasleser.Unreachable", "Answer", "inside its headers, after 27 bytes", "stopped in the middle of its answer" },
+        { "headers-then-close", "Gasleser.Unreachable", "Answer", "sent its headers (HTTP 200 OK) and closed the connection before its body", "stopped in the middle of its answer" },
+        { "content-length-longer-then-close", "Gasleser.Unreachable", "Answer", "after 98 of the 198 bytes its Content-Length announced", "stopped in the middle of its answer" },
+        { "chunked-cut-short", "Gasleser.Unreachable", "Answer", "inside its chunked body", "stopped in the middle of its answer" },
+        { "unframed-cut-short", "Gasleser.Unreachable", "Answer", "closed the connection inside its JSON, after 30 bytes of body", "stopped in the middle of its answer" },
+        { "reset-mid-body", "Gasleser.Unreachable", "Answer", "reset the connection after", "stopped in the middle of its answer" },
+        { "not-http-banner", "Gasleser.InvalidResponse", "NotAGasleser", "did not answer in HTTP: 'SSH-2.0-OpenSSH_9.2", "not like a Gasleser" },
+        { "not-http-banner-held", "Gasleser.InvalidResponse", "NotAGasleser", "did not answer in HTTP: 'SSH-2.0-OpenSSH_9.2", "not like a Gasleser" },
+        { "content-length-shorter", "Gasleser.InvalidResponse", "UnexpectedAnswer", "JSON breaks off", "update its firmware" },
+        { "accept-and-hold", "Gasleser.Timeout", "Answer", "accepted the connection but did not answer within 2 s", "did not finish its answer in time" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenTransfers))]
+    public async Task Each_way_a_transfer_breaks_gets_its_own_words_kind_and_advice(string behaviour, string errorId, string kind, string words, string advice)
+    {
+        await using var server = HostileServer.Start(behaviour);
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {server.Address} -TimeoutSec {TimeoutSec}");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        _output.WriteLine($"{behaviour}: {error.FullyQualifiedErrorId}: {error.Exception.Message} | {error.ErrorDetails.RecommendedAction}");
+        Assert.Equal(errorId, error.FullyQualifiedErrorId.Split(',')[0]);
+        string actualKind = error.Exception switch
+        {
+            GasleserUnreachableException u => u.Phase.ToString(),
+            GasleserTimeoutException t => t.Phase.ToString(),
+            GasleserInvalidResponseException r => r.Kind.ToString(),
+            _ => error.Exception.GetType().Name,
+        };
+        Assert.Equal(kind, actualKind);
+        Assert.Contains(words, error.Exception.Message);
+        Assert.Contains(advice, error.ErrorDetails.RecommendedAction);
+        Assert.Equal(1, server.Connections);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -188,6 +234,42 @@ public sealed class HostileDeviceTests : IDisposable
                     break;
                 case "accept-and-close":
                     client.Shutdown(SocketShutdown.Both);
+                    break;
+                case "not-http-banner":
+                    await Send("SSH-2.0-OpenSSH_9.2\r\n");
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "not-http-banner-held":
+                    await Send("SSH-2.0-OpenSSH_9.2\r\n");
+                    await Hold();
+                    break;
+                case "reset-before-answer":
+                    client.LingerState = new LingerOption(true, 0);
+                    client.Close();
+                    break;
+                case "headers-cut-short":
+                    await Send("HTTP/1.1 200 OK\r\nContent-Ty");
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "headers-then-close":
+                    await Send(head200 + "\r\n");
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "chunked-cut-short":
+                    await Send(head200 + "Transfer-Encoding: chunked\r\n\r\n" + $"{Json.Length:x}\r\n" + Json.Substring(0, 30));
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "unframed-cut-short":
+                    await Send(head200 + "\r\n" + Json.Substring(0, 30));
+                    client.Shutdown(SocketShutdown.Send);
+                    await Hold();
+                    break;
+                case "accept-and-hold":
+                    await Hold();
                     break;
                 case "content-length-then-garbage":
                     await Send(head200 + $"Content-Length: {Json.Length}\r\n\r\n" + Json + "GARBAGE");

@@ -67,13 +67,14 @@ namespace Gasleser.Commands
                     + (names.Length > 0 ? string.Join(", ", names) : "(none)") + ".";
             }
 
+            // An empty Port is the default port (PortArgumentAttribute), as in a CSV row with the cell left blank.
             PSPropertyInfo? port = piped.Properties["Port"];
-            if (port != null && !IsPort(port.Value))
+            if (port != null && !string.IsNullOrWhiteSpace(port.Value?.ToString()) && !IsPort(port.Value))
             {
-                return $"The piped object's Port '{port.Value}' is not a port number from 1 to 65535.";
+                return $"The piped object's Port {DeviceText.Quote(port.Value?.ToString(), 20)} is not a port number from 1 to 65535.";
             }
 
-            return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty." : null;
+            return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty (properties: {DeviceText.Printable(string.Join(", ", names), 200)})." : null;
         }
 
         // The device id of an object that has no address property but a DeviceId that is one.

@@ -90,7 +90,7 @@ namespace Gasleser.Commands
                 {
                     string target = string.Join(", ", ranges.Select(r => r.Text));
                     ThrowTerminatingError(new GasleserInvalidAddressException(
-                        "Find-Gasleser refuses to sweep " + refusal, target,
+                        "Find-Gasleser did not sweep: " + refusal, target,
                         $"Sweep {ScanPolicy.MaxAddresses} addresses or fewer in {ScanPolicy.LocalSpace} space, or add -Force if you mean it.").ToErrorRecord());
                 }
             }

@@ -27,7 +27,8 @@ namespace Gasleser.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByAddress)]
         [Alias("IPAddress", "HostName", "CN")]
         [AddressArgument]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyString] // one blank line in a list of addresses is that line's error, not the whole command's
+        [AllowNull]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
@@ -53,6 +54,7 @@ namespace Gasleser.Commands
 
         /// <summary>The device's HTTP port when the address names none (with -DeviceId: the port swept for a device never seen here).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [PortArgument]
         [ValidateRange(1, 65535)]
         public int Port { get; set; } = DeviceEndpoint.DefaultPort;
 
@@ -76,9 +78,9 @@ namespace Gasleser.Commands
         {
             if (!ByDeviceId)
             {
-                foreach (string address in ComputerName)
+                foreach (string? address in ComputerName ?? new string?[] { null })
                 {
-                    if (DeviceIdCompleter.LooksLikeDeviceId(address.Trim()))
+                    if (address != null && DeviceIdCompleter.LooksLikeDeviceId(address.Trim()))
                     {
                         yield return (null, address.Trim());
                         continue;
@@ -87,7 +89,7 @@ namespace Gasleser.Commands
                     DeviceEndpoint endpoint;
                     try
                     {
-                        endpoint = PipedAddress.Parse(address, Port);
+                        endpoint = PipedAddress.Parse(address ?? "", Port);
                     }
                     catch (GasleserInvalidAddressException ex)
                     {

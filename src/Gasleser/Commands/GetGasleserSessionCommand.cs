@@ -77,7 +77,7 @@ namespace Gasleser.Commands
             {
                 // Not an address and no pattern: a zero-padded address, say, is refused as Get-GasleserReading refuses it.
                 throw new GasleserInvalidAddressException(
-                    $"'{name}' is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.", name);
+                    $"{DeviceText.Quote(name)} is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.", name);
             }
             else
             {
@@ -90,7 +90,7 @@ namespace Gasleser.Commands
                 catch (WildcardPatternException)
                 {
                     throw new GasleserInvalidAddressException(
-                        $"'{name}' is neither a device address nor a valid wildcard pattern (a '[' needs its ']').", name,
+                        $"{DeviceText.Quote(name)} is neither a device address nor a valid wildcard pattern (a '[' needs its ']').", name,
                         "Give an address (192.168.2.132, gasleser.local:8080) or a pattern such as 192.168.2.*; write a literal '[' as '`['.");
                 }
 
@@ -99,7 +99,7 @@ namespace Gasleser.Commands
 
             if (matches.Count == 0)
             {
-                throw new GasleserSessionNotFoundException($"This process has not asked a device at '{name}'.", name);
+                throw new GasleserSessionNotFoundException($"This process has not asked a device at {DeviceText.Quote(name)}.", name);
             }
 
             return matches;

@@ -107,7 +107,7 @@ namespace Gasleser.Commands
             if (TimeZone != null && !TimeZoneResolver.TryResolve(TimeZone, out zone))
             {
                 ThrowTerminatingError(new GasleserInvalidParameterException(
-                    $"-TimeZone '{TimeZone}' is not a time zone this machine knows.", nameof(TimeZone),
+                    $"-TimeZone {DeviceText.Quote(TimeZone)} is not a time zone this machine knows.", nameof(TimeZone),
                     "Give an IANA id such as Europe/Berlin or Europe/London, or a Windows id such as 'W. Europe Standard Time'.").ToErrorRecord());
             }
 
@@ -135,8 +135,27 @@ namespace Gasleser.Commands
                 (IsBound(nameof(Tariff)) ? $"; the tariff changes at {tariff.Intervals - 1} instant(s)." : calorific ? $"; kWh = m³ × {ConversionFactor.ToString(CultureInfo.InvariantCulture)} × {CalorificValue.ToString(CultureInfo.InvariantCulture)}." : "."));
         }
 
+        // Objects that are no readings at all, by shape: the first of a shape is an error naming what it has, the
+        // rest are counted and said once at the end (a file of other columns is one mistake, not one per row).
+        private readonly System.Collections.Generic.Dictionary<string, int> _otherShapes = new System.Collections.Generic.Dictionary<string, int>();
+
         protected override void ProcessRecord()
         {
+            if (Readings.RowParser.OtherShape(InputObject, out string shape) is string notAReading)
+            {
+                if (_otherShapes.TryGetValue(shape, out int seen))
+                {
+                    _otherShapes[shape] = seen + 1;
+                }
+                else
+                {
+                    _otherShapes[shape] = 0;
+                    Output.WriteError(new GasleserInvalidReadingException(notAReading + " Later objects of this shape are skipped and counted at the end.").WithTarget(InputObject));
+                }
+
+                return;
+            }
+
             UsageReading reading;
             try
             {
@@ -151,7 +170,18 @@ namespace Gasleser.Commands
             _meter!.Add(reading);
         }
 
-        protected override void EndProcessing() => _meter!.Complete();
+        protected override void EndProcessing()
+        {
+            foreach (var shape in _otherShapes)
+            {
+                if (shape.Value > 0)
+                {
+                    WriteWarning($"{shape.Value} more piped object(s) of the shape the error above names were skipped: they are no readings.");
+                }
+            }
+
+            _meter!.Complete();
+        }
 
         // -PeriodStart's month and day in the zone (1 January when not given); only Month and Year have a start to move.
         private (int Month, int Day) PeriodStartIn(TimeZoneInfo zone)

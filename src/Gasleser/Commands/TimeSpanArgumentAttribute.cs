@@ -48,18 +48,18 @@ namespace Gasleser.Commands
                 string text => Parse(text),
                 byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal =>
                     FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture), typed),
-                _ => throw Refuse($"'{typed}' is not a length of time. Give {AcceptedForms}."),
+                _ => throw Refuse($"{DeviceText.Quote(typed)} is not a length of time. Give {AcceptedForms}."),
             };
 
             if (span < _minimum || (!_minimumIncluded && span == _minimum))
             {
-                throw Refuse($"'{typed}' ({Describe(span)}) is {(_minimumIncluded ? "shorter than" : "not longer than")} {Describe(_minimum)}."
+                throw Refuse($"{DeviceText.Quote(typed)} ({Describe(span)}) is {(_minimumIncluded ? "shorter than" : "not longer than")} {Describe(_minimum)}."
                     + (TooShortAdvice != null ? " " + TooShortAdvice : ""));
             }
 
             if (span > _maximum)
             {
-                throw Refuse($"'{typed}' ({Describe(span)}) is longer than the {Describe(_maximum)} this parameter allows.");
+                throw Refuse($"{DeviceText.Quote(typed)} ({Describe(span)}) is longer than the {Describe(_maximum)} this parameter allows.");
             }
 
             return span;
@@ -89,20 +89,20 @@ namespace Gasleser.Commands
                 return span;
             }
 
-            throw Refuse($"'{text}' is not a length of time. Give {AcceptedForms}.");
+            throw Refuse($"{DeviceText.Quote(text)} is not a length of time. Give {AcceptedForms}.");
         }
 
         private static TimeSpan FromSeconds(double seconds, string typed)
         {
             if (double.IsNaN(seconds) || seconds < 0)
             {
-                throw Refuse($"'{typed}' is not a length of time: it must be a number of seconds of 0 or more.");
+                throw Refuse($"{DeviceText.Quote(typed)} is not a length of time: it must be a number of seconds of 0 or more.");
             }
 
             // TimeSpan holds about 29 000 years; anything longer is no length of time a command can use.
             if (seconds >= TimeSpan.MaxValue.TotalSeconds)
             {
-                throw Refuse($"'{typed}' seconds is longer than any length of time this parameter allows.");
+                throw Refuse($"{DeviceText.Quote(typed)} seconds is longer than any length of time this parameter allows.");
             }
 
             return TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));

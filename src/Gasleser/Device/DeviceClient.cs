@@ -54,7 +54,7 @@ namespace Gasleser
             }
             catch (SocketException ex)
             {
-                throw Unreachable(name, progress.Phase, Describe(ex), ex);
+                throw Unreachable(name, progress, Describe(ex), ex);
             }
             catch (IOException ex) when (IsLocalResourceFailure(ex.InnerException ?? ex))
             {
@@ -62,11 +62,11 @@ namespace Gasleser
             }
             catch (IOException ex) when (ex.InnerException is SocketException socketError)
             {
-                throw Unreachable(name, progress.Phase, Describe(socketError), ex);
+                throw Unreachable(name, progress, Describe(socketError), ex);
             }
             catch (IOException ex)
             {
-                throw Unreachable(name, progress.Phase, ex.Message.TrimEnd('.'), ex);
+                throw Unreachable(name, progress, ex.Message.TrimEnd('.'), ex);
             }
         }
 
@@ -77,10 +77,28 @@ namespace Gasleser
         public static bool NeverSent(Exception ex) =>
             ex is GasleserUnreachableException { Phase: ExchangePhase.Connect } || ex is GasleserTimeoutException { Phase: ExchangePhase.Connect };
 
-        private static GasleserUnreachableException Unreachable(string name, ExchangePhase phase, string why, Exception inner) =>
-            new GasleserUnreachableException(phase == ExchangePhase.Answer
-                ? $"{name} accepted the connection, but it broke before the answer was complete: {why}."
-                : $"{name} could not be reached: {why}.", name, inner, phase);
+        private static GasleserUnreachableException Unreachable(string name, Progress progress, string why, Exception inner)
+        {
+            if (progress.Phase != ExchangePhase.Answer)
+            {
+                return new GasleserUnreachableException($"{name} could not be reached: {why}.", name, inner, progress.Phase);
+            }
+
+            // A reset (or an aborted connection) is the device's, or the network's, way of breaking it off.
+            SocketError? code = (inner as SocketException ?? inner.InnerException as SocketException)?.SocketErrorCode;
+            if (code == SocketError.ConnectionReset || code == SocketError.ConnectionAborted || code == SocketError.Shutdown)
+            {
+                return progress.BytesReceived == 0
+                    ? BrokenTransfer.ResetWithoutAnswer(name, inner)
+                    : BrokenTransfer.ResetMidAnswer(name, progress.BytesReceived, inner);
+            }
+
+            return new GasleserUnreachableException(
+                $"{name} accepted the connection, but it broke before the answer was complete: {why}.", name, inner, ExchangePhase.Answer)
+            {
+                Advice = BrokenTransfer.StoppedAdvice,
+            };
+        }
 
         /// <summary>How far one exchange got, for saying what failed.</summary>
         private sealed class Progress
@@ -148,7 +166,7 @@ namespace Gasleser
                     {
                         return response.ToReading();
                     }
-                    catch (GasleserInvalidResponseException)
+                    catch (GasleserException cut) when (cut is GasleserInvalidResponseException || cut is GasleserUnreachableException)
                     {
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(reset).Throw();
                         throw;

@@ -14,9 +14,10 @@ namespace Gasleser
     {
         public const int DefaultPort = 80;
 
-        // RFC 1123 host names: labels of letters, digits and hyphens, not starting or ending with a hyphen.
+        // RFC 1123 host names: labels of letters, digits and hyphens, not starting or ending with a hyphen; '_' too,
+        // which DNS carries and LAN names (DHCP, NetBIOS) often hold.
         private static readonly Regex HostNamePattern = new Regex(
-            @"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$",
+            @"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$",
             RegexOptions.CultureInvariant);
 
         private DeviceEndpoint(string host, int port, IPAddress? address)
@@ -59,10 +60,15 @@ namespace Gasleser
             }
 
             throw new GasleserInvalidAddressException(
-                $"'{input}' is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.",
+                $"{DeviceText.Quote(input)} is not a device address ({reason}). Accepted forms: {GasleserInvalidAddressException.AcceptedForms}.",
                 input ?? "");
         }
 
+        /// <summary>
+        /// Parses an address; on failure <paramref name="reason"/> says what is wrong in words that name the
+        /// mistake (two ports, a subnet, a path, a query, a device id, a letter DNS cannot carry), quoting at most
+        /// a bounded excerpt of what was given.
+        /// </summary>
         public static bool TryParse(string? input, int defaultPort, out DeviceEndpoint? endpoint, out string? reason)
         {
             endpoint = null;
@@ -80,6 +86,7 @@ namespace Gasleser
                 return false;
             }
 
+            bool url = false;
             if (text.IndexOf("://", StringComparison.Ordinal) >= 0)
             {
                 if (!text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
@@ -89,25 +96,26 @@ namespace Gasleser
                 }
 
                 text = text.Substring("http://".Length);
-                int slash = text.IndexOf('/');
-                if (slash >= 0)
-                {
-                    string path = text.Substring(slash);
-                    if (path != "/" && !path.Equals("/v1/data", StringComparison.OrdinalIgnoreCase))
-                    {
-                        reason = "a URL may name only the device, not a path";
-                        return false;
-                    }
+                url = true;
+            }
 
-                    text = text.Substring(0, slash);
-                }
+            // What follows the host: nothing, "/" or "/v1/data" (the device's one path, which the module asks itself).
+            int pathStart = text.IndexOfAny(new[] { '/', '?', '#' });
+            if (pathStart >= 0 && !TryTakePath(text, pathStart, url, out reason))
+            {
+                return false;
+            }
+
+            if (pathStart >= 0)
+            {
+                text = text.Substring(0, pathStart);
             }
 
             int at = text.LastIndexOf('@');
             if (at >= 0)
             {
                 reason = "it holds a user name or password before '@', but a Gasleser's API needs no login: give only the host"
-                    + (at + 1 < text.Length ? $", e.g. '{text.Substring(at + 1)}'" : "");
+                    + (at + 1 < text.Length ? $", e.g. {DeviceText.Quote(text.Substring(at + 1))}" : "");
                 return false;
             }
 
@@ -132,7 +140,7 @@ namespace Gasleser
 
                 if (!IPAddress.TryParse(hostPart, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
                 {
-                    reason = $"'{hostPart}' is not an IPv6 address";
+                    reason = $"{DeviceText.Quote(hostPart)} is not an IPv6 address";
                     return false;
                 }
 
@@ -148,6 +156,14 @@ namespace Gasleser
                 {
                     endpoint = new DeviceEndpoint(Canonical(bare), port, bare);
                     return true;
+                }
+
+                // "gasleser.local:80:80", "10.0.0.5:80:8080": a host and two ports, not an IPv6 address.
+                string first = text.Substring(0, text.IndexOf(':'));
+                if (first.IndexOf('.') >= 0 || !IsHex(first))
+                {
+                    reason = $"it names more than one port after {DeviceText.Quote(first)}: give one, e.g. {DeviceText.Quote(text.Substring(0, text.IndexOf(':', first.Length + 1)))}";
+                    return false;
                 }
 
                 reason = "an IPv6 address with a port goes in brackets, e.g. [fe80::1]:80";
@@ -176,14 +192,113 @@ namespace Gasleser
             }
 
             string name = hostPart.ToLowerInvariant().TrimEnd('.');
-            // A name whose last label is all digits is a mistyped address (10.0.0.256, 0x0a.0.0.1), not a host.
-            if (!HostNamePattern.IsMatch(name) || LooksLikeIPv4(name.Substring(name.LastIndexOf('.') + 1)))
+            reason = NameProblem(hostPart, name);
+            if (reason != null)
             {
-                reason = $"'{hostPart}' is neither an IP address nor a host name";
                 return false;
             }
 
             endpoint = new DeviceEndpoint(name, port, null);
+            return true;
+        }
+
+        // The part from the first '/', '?' or '#' on: "/" and "/v1/data" (with or without http://) name the device;
+        // a query, another path or a prefix length (a subnet) does not.
+        private static bool TryTakePath(string text, int pathStart, bool url, out string? reason)
+        {
+            reason = null;
+            string host = text.Substring(0, pathStart);
+            string path = text.Substring(pathStart);
+            int query = path.IndexOfAny(new[] { '?', '#' });
+            if (query >= 0)
+            {
+                reason = $"{DeviceText.Quote(path.Substring(query), 40)} is a query string, but the module asks /v1/data itself, without one: give only the address, e.g. {DeviceText.Quote(host, 60)}";
+                return false;
+            }
+
+            if (path == "/" || path.TrimEnd('/').Equals("/v1/data", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            string afterSlash = path.Substring(1);
+            if (!url && afterSlash.Length > 0 && afterSlash.Length <= 3 && Count(host, ':') <= 1 && IsDigits(afterSlash)
+                && (LooksLikeIPv4(host) || IPAddress.TryParse(host, out _)))
+            {
+                reason = $"it is a subnet, and a reading is asked of one address: find the devices in it with Find-Gasleser -Subnet {DeviceText.Printable(text, 60)}";
+                return false;
+            }
+
+            reason = $"a URL may name only the device, not the path {DeviceText.Quote(path, 40)}: give http://{DeviceText.Printable(host, 60)}/ or {DeviceText.Printable(host, 60)}";
+            return false;
+        }
+
+        // Why a host name is none, or null when it is one: RFC 1123 labels, with '_' allowed (DHCP names on many LANs carry one).
+        private static string? NameProblem(string given, string name)
+        {
+            if (name.Length > 253)
+            {
+                return $"it is {name.Length.ToString(CultureInfo.InvariantCulture)} characters long, and a host name has at most 253";
+            }
+
+            if (DeviceIdPattern.IsMatch(name))
+            {
+                return $"it is a device id, not an address: give the device's address (Find-Gasleser lists each device's id and address)";
+            }
+
+            foreach (char c in name)
+            {
+                if (c > '\u007F' && !DeviceText.IsUnsafe(c))
+                {
+                    string ascii;
+                    try
+                    {
+                        ascii = new IdnMapping().GetAscii(name);
+                    }
+                    catch (ArgumentException)
+                    {
+                        ascii = "";
+                    }
+
+                    return $"it holds '{c}', a letter a host name cannot carry in DNS: "
+                        + (ascii.Length > 0 ? $"write it in its punycode form, {ascii}, or give the device's IP address" : "give the device's IP address");
+                }
+            }
+
+            // A name whose last label is all digits is a mistyped address (10.0.0.256, 0x0a.0.0.1), not a host.
+            if (!HostNamePattern.IsMatch(name) || LooksLikeIPv4(name.Substring(name.LastIndexOf('.') + 1)))
+            {
+                return $"{DeviceText.Quote(given)} is neither an IP address nor a host name (letters, digits, '-' and '_', in labels separated by '.')";
+            }
+
+            return null;
+        }
+
+        private static readonly Regex DeviceIdPattern = new Regex(@"^gas_(pulse_)?[0-9]+$", RegexOptions.CultureInvariant);
+
+        private static bool IsHex(string s)
+        {
+            foreach (char c in s)
+            {
+                if (!Uri.IsHexDigit(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsDigits(string s)
+        {
+            foreach (char c in s)
+            {
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 
@@ -195,7 +310,7 @@ namespace Gasleser
                 || !int.TryParse(colonAndPort.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out port)
                 || port < 1 || port > 65535)
             {
-                reason = $"'{colonAndPort.TrimStart(':')}' is not a port from 1 to 65535";
+                reason = $"{DeviceText.Quote(colonAndPort.Substring(1), 20)} is not a port from 1 to 65535";
                 return false;
             }
 
@@ -223,7 +338,7 @@ namespace Gasleser
         internal static bool TryParseDottedQuad(string s, out IPAddress? address, out string? reason)
         {
             address = null;
-            reason = $"'{s}' is not an IPv4 address";
+            reason = $"{DeviceText.Quote(s)} is not an IPv4 address";
             string[] parts = s.Split('.');
             if (parts.Length != 4)
             {
@@ -248,7 +363,9 @@ namespace Gasleser
             {
                 string plain = new IPAddress(asDecimal).ToString();
                 string? octal = OctalReading(parts);
-                reason = octal != null
+                reason = octal == plain
+                    ? $"'{s}' has zero-padded parts; it means {plain} either way, but a leading zero means octal to some tools, so write it without leading zeros: {plain}"
+                    : octal != null
                     ? $"'{s}' has zero-padded parts, which tools read differently: {octal} to some (a leading zero meaning octal) and {plain} to others; write it without leading zeros, e.g. {plain}"
                     : $"'{s}' has zero-padded parts, which some tools refuse (a leading zero meaning octal) and others read as {plain}; write it without leading zeros, e.g. {plain}";
                 return false;

@@ -25,6 +25,7 @@ namespace Gasleser
         private string _reason = "";
         private byte[]? _body;
         private int _bodyLength;
+        private long _received;
 
         public HttpResponseReader(string computerName) => _computerName = computerName;
 
@@ -48,6 +49,7 @@ namespace Gasleser
 
             Buffer.BlockCopy(data, 0, _buffer, _length, count);
             _length += count;
+            _received += count;
 
             if (_bodyStart < 0 && !TryParseHead())
             {
@@ -62,6 +64,17 @@ namespace Gasleser
             switch (_status)
             {
                 case 200:
+                    // A body framed only by the connection's end tells a cut from a finish by its content alone.
+                    if (!_chunked && _contentLength < 0 && _bodyLength == 0)
+                    {
+                        throw BrokenTransfer.ClosedBeforeBody(_computerName, _status, _reason);
+                    }
+
+                    if (!_chunked && _contentLength < 0 && DeviceJsonParser.EndsInsideJson(_body!, _bodyLength))
+                    {
+                        throw BrokenTransfer.ClosedInJson(_computerName, _bodyLength);
+                    }
+
                     return DeviceJsonParser.Parse(_body!, _bodyLength, _computerName);
                 case 404:
                     throw new GasleserFirmwareUnsupportedException(
@@ -85,12 +98,17 @@ namespace Gasleser
         {
             if (_bodyStart < 0)
             {
-                if (_length == 0)
+                if (_received == 0)
                 {
-                    throw new GasleserUnreachableException($"{_computerName} closed the connection without answering.", _computerName);
+                    throw BrokenTransfer.ClosedWithoutAnswer(_computerName);
                 }
 
-                throw Invalid("the answer ended inside its headers: " + DeviceJsonParser.Excerpt(_buffer, _length));
+                if (!StartsLikeHttp())
+                {
+                    throw NotHttp();
+                }
+
+                throw BrokenTransfer.ClosedInHeaders(_computerName, (int)Math.Min(_received, int.MaxValue));
             }
 
             if (_status != 200)
@@ -100,7 +118,9 @@ namespace Gasleser
 
             if (!TryCompleteBody(atEnd: true))
             {
-                throw Unexpected(_chunked ? "the chunked answer ended early" : $"the answer is shorter than its Content-Length ({_length - _bodyStart} of {_contentLength} bytes came)");
+                throw _chunked
+                    ? BrokenTransfer.ClosedInChunks(_computerName, _length - _bodyStart)
+                    : BrokenTransfer.ClosedBeforeLength(_computerName, _length - _bodyStart, _contentLength);
             }
 
             return true;
@@ -132,6 +152,12 @@ namespace Gasleser
                 int headEnd = FindHeadEnd(out int bodyStart);
                 if (headEnd < 0)
                 {
+                    // A banner of another protocol (SSH, SMTP, a printer's) is told at its first line, not at the timeout.
+                    if (!StartsLikeHttp() && (IndexOf(_buffer, _length, "\n") >= 0 || _length >= 64))
+                    {
+                        throw NotHttp();
+                    }
+
                     if (_length > DeviceClient.MaxHeaderBytes)
                     {
                         throw Invalid($"its headers are larger than {DeviceClient.MaxHeaderBytes / 1024} KiB");
@@ -197,7 +223,7 @@ namespace Gasleser
             if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
                 || status[1].Length != 3 || !int.TryParse(status[1], NumberStyles.None, CultureInfo.InvariantCulture, out _status))
             {
-                throw Invalid("it did not answer in HTTP: " + DeviceJsonParser.Excerpt(_buffer, _length));
+                throw NotHttp();
             }
 
             _reason = status.Length > 2 ? DeviceText.Printable(status[2].Trim(), 60) : "";
@@ -318,6 +344,23 @@ namespace Gasleser
 
             return null;
         }
+
+        // "HTTP/1." so far, as far as the bytes go.
+        private bool StartsLikeHttp()
+        {
+            const string Start = "HTTP/1.";
+            for (int i = 0; i < Start.Length && i < _length; i++)
+            {
+                if (_buffer[i] != Start[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private GasleserInvalidResponseException NotHttp() => Invalid("it did not answer in HTTP: " + DeviceJsonParser.Excerpt(_buffer, _length));
 
         /// <summary>Not a Gasleser's answer at all (not HTTP, a redirect, another status).</summary>
         private GasleserInvalidResponseException Invalid(string what) =>

@@ -77,7 +77,7 @@ namespace Gasleser.Discovery
             }
 
             throw new GasleserInvalidAddressException(
-                $"'{input}' is not a subnet ({reason}). Accepted forms: {AcceptedForms}.", input ?? "", "Give each subnet as " + AcceptedForms + ".");
+                $"{DeviceText.Quote(input)} is not a subnet ({reason}). Accepted forms: {AcceptedForms}.", input ?? "", "Give each subnet as " + AcceptedForms + ".");
         }
 
         public static bool TryParse(string? input, out AddressRange? range, out string? reason)
@@ -145,7 +145,7 @@ namespace Gasleser.Discovery
             string prefixText = text.Substring(slash + 1);
             if (!int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > bits || prefixText.Length > 3)
             {
-                reason = $"the prefix length '{prefixText}' is not 0 to {bits}";
+                reason = $"the prefix length {DeviceText.Quote(prefixText, 20)} is not 0 to {bits}";
                 return false;
             }
 
@@ -175,7 +175,7 @@ namespace Gasleser.Discovery
                     return true;
                 }
 
-                reason = $"'{text}' is not an IPv6 address";
+                reason = $"{DeviceText.Quote(text)} is not an IPv6 address";
                 return false;
             }
 

@@ -27,21 +27,24 @@ namespace Gasleser.Discovery
         public static bool IsLocal(System.Net.IPAddress address) =>
             AddressRange.TryParse(address.ToString(), out AddressRange? single, out _) && LocalBlocks.Any(single!.IsWithin);
 
-        /// <summary>Why the sweep is refused, or null when it may go ahead.</summary>
+        /// <summary>Why the sweep is refused, as a sentence of its own ("'127.0.0.0/8' holds 16777214 addresses, …"), or null when it may go ahead.</summary>
         public static string? Refusal(IReadOnlyCollection<AddressRange> ranges)
         {
             foreach (AddressRange range in ranges)
             {
                 if (!LocalBlocks.Any(range.IsWithin))
                 {
-                    return $"'{range.Text}' is not entirely in {LocalSpace} space; probing other networks needs -Force.";
+                    return $"{DeviceText.Quote(range.Text)} is not entirely in {LocalSpace} space, and probing other networks needs -Force.";
                 }
             }
 
             BigInteger total = ranges.Aggregate(BigInteger.Zero, (sum, r) => sum + r.Count);
             if (total > MaxAddresses)
             {
-                return $"'{string.Join(", ", ranges.Select(r => r.Text))}' is {total.ToString(CultureInfo.InvariantCulture)} addresses; sweeping more than {MaxAddresses} needs -Force.";
+                string count = total.ToString(CultureInfo.InvariantCulture);
+                return ranges.Count == 1
+                    ? $"{DeviceText.Quote(ranges.First().Text)} holds {count} addresses, more than the {MaxAddresses} a sweep takes without -Force."
+                    : $"{DeviceText.Quote(string.Join(", ", ranges.Select(r => r.Text)), 200)} hold {count} addresses together, more than the {MaxAddresses} a sweep takes without -Force.";
             }
 
             return null;

@@ -79,7 +79,11 @@ namespace Gasleser
         public ExchangePhase Phase { get; }
         public override string ErrorId => "Gasleser.Unreachable";
         public override ErrorCategory Category => ErrorCategory.ConnectionError;
-        public override string RecommendedAction => Phase switch
+
+        /// <summary>Advice for one way the connection broke (see BrokenTransfer), in place of the phase's.</summary>
+        internal string? Advice { get; set; }
+
+        public override string RecommendedAction => Advice ?? Phase switch
         {
             ExchangePhase.NameLookup =>
                 "The name could not be looked up, so no device was contacted: check the spelling, this computer's DNS (or mDNS for .local names), or give the device's IP address. Find-Gasleser can look for it.",

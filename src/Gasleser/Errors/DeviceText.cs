@@ -31,6 +31,21 @@ namespace Gasleser
             return true;
         }
 
+        /// <summary>How much of a value a message quotes: enough to recognise it, never a whole flood.</summary>
+        public const int QuoteLength = 80;
+
+        /// <summary>
+        /// What a user, file or device gave, in quotes, as a message shows it: printable, and longer than
+        /// <paramref name="maxLength"/> characters cut there with its length said ("'aaaa…' (10000 characters)").
+        /// Every message quotes given text through here (or <see cref="Printable"/>), so none echoes a flood whole.
+        /// </summary>
+        public static string Quote(string? text, int maxLength = QuoteLength)
+        {
+            text ??= "";
+            string quoted = "'" + Printable(text, maxLength) + "'";
+            return text.Length > maxLength ? quoted + $" ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)" : quoted;
+        }
+
         /// <summary>
         /// <paramref name="text"/> with unsafe characters escaped; longer than <paramref name="maxLength"/>
         /// characters it is cut there and ends in '…'.

@@ -9,10 +9,13 @@ namespace Gasleser
     /// </summary>
     public abstract class GasleserException : Exception
     {
+        /// <summary>The longest message any error carries: each quote is bounded where it is made; this is the net under them.</summary>
+        internal const int MaxMessageLength = 2000;
+
         // Messages quote what devices, files and users sent: whatever slipped through unescaped is escaped here,
-        // so no error can put control characters on a terminal.
+        // so no error can put control characters on a terminal, and none is longer than MaxMessageLength.
         protected GasleserException(string message, string computerName, Exception? inner = null)
-            : base(DeviceText.Printable(message, int.MaxValue), inner)
+            : base(DeviceText.Printable(message, MaxMessageLength), inner)
         {
             ComputerName = DeviceText.Printable(computerName, int.MaxValue);
         }

@@ -64,7 +64,8 @@ namespace Gasleser
         public override string RecommendedAction =>
             "Fix or drop the row. A reading needs a DeviceId, a Timestamp from 2020 on and not ahead of this computer's clock " +
             "(2026-11-25T15:05:39+01:00 as Export-GasleserLog writes it, what Export-Csv writes, or Unix seconds) and a TotalConsumption " +
-            "in m³ (12345.8 or 12345,8). The rules: Get-Help about_Gasleser, READING LOGS BACK.";
+            "in m³ (12345.8 or 12345,8; where ',' groups thousands, as in en-US, 123,456 is ambiguous: read such a file in the culture that wrote it). " +
+            "The rules: Get-Help about_Gasleser, READING LOGS BACK.";
 
         /// <summary>Makes the input object the reading came from (the piped row, the log file) the error record's target; returns this.</summary>
         internal GasleserInvalidReadingException WithTarget(object? inputObject)

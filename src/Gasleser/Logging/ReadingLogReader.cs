@@ -126,8 +126,10 @@ namespace Gasleser.Logging
                 return columns;
             }
 
+            string[] missing = Array.FindAll(Required, c => !columns.ContainsKey(c));
+            string lacks = missing.Length == 1 ? missing[0] : string.Join(", ", missing, 0, missing.Length - 1) + " or " + missing[missing.Length - 1];
             throw new GasleserLogFileException(
-                $"'{path}' is not a log of Gasleser readings: its header '{DeviceText.Printable(string.Join(",", names), 120)}' has no DeviceId, Timestamp and TotalConsumption columns.",
+                $"'{path}' is not a log of Gasleser readings: it has no {lacks} column; its columns are: {DeviceText.Printable(string.Join(", ", names), 200)}.",
                 path, ErrorCategory.InvalidData,
                 "Give a log written by Export-GasleserLog, or by Export-Csv of Gasleser readings.");
         }

@@ -105,6 +105,7 @@ namespace Gasleser.Readings
                 throw Invalid($"the answer is JSON but not an object: {Excerpt(body, length)}", computerName);
             }
 
+            RefuseTwice(root, computerName);
             string deviceId = DeviceId(root, computerName, body, length);
             return new GasleserReading
             {
@@ -117,6 +118,48 @@ namespace Gasleser.Readings
                 SignalStrength = OptionalInt(root, "signal_strength"),
                 Rssi = OptionalInt(root, "rssi"),
             };
+        }
+
+        /// <summary>The fields a reading cannot be without: one value each, or the answer is not one reading.</summary>
+        private static readonly string[] RequiredFields = { "device_id", "timestamp", "total_consumption" };
+
+        // JSON allows a name twice, and a parser takes one of the values silently. For the three fields a reading is
+        // made of, which one the device meant is unknown: refused. An optional field sent twice is taken as not sent.
+        private static void RefuseTwice(JsonElement root, string computerName)
+        {
+            foreach (string name in RequiredFields)
+            {
+                var values = new System.Collections.Generic.List<string>();
+                foreach (JsonProperty property in root.EnumerateObject())
+                {
+                    if (property.NameEquals(name))
+                    {
+                        values.Add(DeviceText.Printable(property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText(), 40));
+                    }
+                }
+
+                if (values.Count > 1)
+                {
+                    throw Unexpected($"the answer sends {name} {(values.Count == 2 ? "twice" : values.Count + " times")} ({string.Join(" and ", values)}), so which value is meant is unknown", computerName);
+                }
+            }
+        }
+
+        // An optional field's value, or none when it is absent or sent more than once.
+        private static bool TryGetOnce(JsonElement root, string name, out JsonElement value)
+        {
+            value = default;
+            int seen = 0;
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                if (property.NameEquals(name))
+                {
+                    value = property.Value;
+                    seen++;
+                }
+            }
+
+            return seen == 1;
         }
 
         private static string DeviceId(JsonElement root, string computerName, byte[] body, int length)
@@ -134,8 +177,8 @@ namespace Gasleser.Readings
                 throw Unexpected($"the answer's device_id is {Describe(value)}, not a string", computerName);
             }
 
-            string id = value.GetString()!;
-            if (id.Trim().Length == 0)
+            string id = FieldText.DeviceId(value.GetString()!);
+            if (id.Length == 0)
             {
                 throw Unexpected("the answer's device_id is empty", computerName);
             }
@@ -173,18 +216,15 @@ namespace Gasleser.Readings
                 throw Unexpected($"the answer's timestamp is {Describe(value)}, not Unix time in seconds", computerName);
             }
 
-            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+            // "1758798550", "1758798550.0", 1.75879855e9: whole seconds however written (the rule rows follow too).
+            if (!FieldText.TryUnixSeconds(text, out long seconds, out string? problem))
             {
-                throw Unexpected($"the answer's timestamp '{DeviceText.Printable(text)}' is not Unix time in whole seconds", computerName);
+                throw Unexpected($"the answer's timestamp {DeviceText.Quote(text)} is not Unix time in whole seconds", computerName);
             }
 
-            // Past 9999-12-31 in seconds: a value that large is milliseconds (or finer) since 1970.
-            if (seconds > 253402300799L)
+            if (problem != null)
             {
-                string asMilliseconds = seconds <= 253402300799999L
-                    ? $" (read as milliseconds it would be {DateTimeOffset.FromUnixTimeMilliseconds(seconds).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"
-                    : "";
-                throw Unexpected($"the answer's timestamp '{text}' is not Unix time in seconds{asMilliseconds}; a Gasleser sends seconds", computerName);
+                throw Unexpected($"the answer's timestamp {DeviceText.Quote(text)} {problem}; a Gasleser sends whole seconds", computerName);
             }
 
             DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(seconds);
@@ -221,7 +261,7 @@ namespace Gasleser.Readings
                 throw Unexpected($"the answer's total_consumption '{DeviceText.Printable(value.GetRawText())}' {implausible}", computerName);
             }
 
-            return total;
+            return FieldText.Total(total);
         }
 
         // "a string ('12345.8')", "an array", ...: what a field was instead, with its value when short.
@@ -237,7 +277,7 @@ namespace Gasleser.Readings
 
         private static double? OptionalDouble(JsonElement root, string name)
         {
-            if (root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number
+            if (TryGetOnce(root, name, out JsonElement value) && value.ValueKind == JsonValueKind.Number
                 && value.TryGetDouble(out double number) && !double.IsInfinity(number))
             {
                 return number;
@@ -246,55 +286,51 @@ namespace Gasleser.Readings
             return null;
         }
 
+        // Optional whole numbers: a JSON number, or text by the shared rule ("84 %", "-51"); anything else is "not sent".
         private static long? OptionalLong(JsonElement root, string name)
         {
-            if (!root.TryGetProperty(name, out JsonElement value))
+            if (!TryGetOnce(root, name, out JsonElement value))
             {
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long number))
+            return value.ValueKind switch
             {
-                return number;
-            }
-
-            if (value.ValueKind == JsonValueKind.String
-                && long.TryParse(value.GetString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out number))
-            {
-                return number;
-            }
-
-            return null;
+                JsonValueKind.Number => value.TryGetInt64(out long number) ? number : (long?)null,
+                JsonValueKind.String => FieldText.Whole(value.GetString()),
+                _ => null,
+            };
         }
 
-        // Real devices send "84 %" and "-51" as strings; numbers are taken as well.
-        private static int? OptionalInt(JsonElement root, string name)
+        private static int? OptionalInt(JsonElement root, string name) =>
+            OptionalLong(root, name) is long number && number >= int.MinValue && number <= int.MaxValue ? (int)number : (int?)null;
+
+        /// <summary>
+        /// True when the body begins a JSON object or array and stops before it ends: a body framed by the
+        /// connection's end that was cut, not finished. Anything else (complete, empty, not JSON) is false.
+        /// </summary>
+        internal static bool EndsInsideJson(byte[] body, int length)
         {
-            if (!root.TryGetProperty(name, out JsonElement value))
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(body, 0, length), isFinalBlock: false, state: default);
+            try
             {
-                return null;
-            }
-
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number))
-            {
-                return number;
-            }
-
-            if (value.ValueKind == JsonValueKind.String)
-            {
-                string text = value.GetString()!.Trim();
-                if (text.EndsWith("%", StringComparison.Ordinal))
+                bool began = false;
+                while (reader.Read())
                 {
-                    text = text.Substring(0, text.Length - 1).Trim();
+                    if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        return false; // the top-level value ended here
+                    }
+
+                    began = true;
                 }
 
-                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
-                {
-                    return number;
-                }
+                return began;
             }
-
-            return null;
+            catch (JsonException)
+            {
+                return false;
+            }
         }
 
         /// <summary>Not a Gasleser's answer at all.</summary>

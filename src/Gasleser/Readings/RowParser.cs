@@ -52,38 +52,129 @@ namespace Gasleser.Readings
         /// </summary>
         public static GasleserReading Read(Func<string, object?> field, TimeZoneInfo zone, CultureInfo culture, DateTimeOffset hostNow)
         {
-            string deviceId = Text(field("DeviceId")) ?? throw new GasleserInvalidReadingException("The row has no DeviceId.");
+            string deviceId = Text(field("DeviceId")) is string id && FieldText.DeviceId(id).Length > 0 ? FieldText.DeviceId(id)
+                : throw new GasleserInvalidReadingException("The row has no DeviceId.");
             string computerName = Text(field("ComputerName")) ?? "";
             CheckId("DeviceId", deviceId);
             CheckId("ComputerName", computerName);
-            string who = $"The reading of '{deviceId}'";
+            string who = $"The reading of {DeviceText.Quote(deviceId)}";
 
             object timestamp = field("Timestamp") is object t && Text(t) != null ? t
                 : throw new GasleserInvalidReadingException($"{who} has no Timestamp.", computerName);
-            long ticks = TimestampTicks(timestamp, zone, culture)
-                ?? throw new GasleserInvalidReadingException(
-                    $"{who} has a Timestamp that is not a date-time this module can place in the calendar: '{Excerpt(timestamp)}'.", computerName);
+            long ticks = ReadTimestamp(timestamp, zone, culture, who, computerName);
 
             object total = field("TotalConsumption") is object v && Text(v) != null ? v
                 : throw new GasleserInvalidReadingException($"{who} has no TotalConsumption.", computerName);
-            double totalValue = Number(total)
-                ?? throw new GasleserInvalidReadingException($"{who} has a TotalConsumption that is not a number of m³: '{Excerpt(total)}'.", computerName);
+            double totalValue = Number(total, culture)
+                ?? throw new GasleserInvalidReadingException($"{who} has no TotalConsumption in m³ that can be read: its value {NumberProblem(total, culture)}.", computerName);
 
             var reading = new GasleserReading
             {
                 ComputerName = computerName,
                 DeviceId = deviceId,
                 Timestamp = new DateTimeOffset(ticks, TimeSpan.Zero),
-                TotalConsumption = totalValue,
-                CurrentFlowRate = OptionalNumber(field, "CurrentFlowRate", who, computerName),
-                ConsumptionDelta = OptionalNumber(field, "ConsumptionDelta", who, computerName),
-                AverageFlowRate = OptionalNumber(field, "AverageFlowRate", who, computerName),
+                TotalConsumption = FieldText.Total(totalValue),
+                CurrentFlowRate = OptionalNumber(field, "CurrentFlowRate", who, computerName, culture),
+                ConsumptionDelta = OptionalNumber(field, "ConsumptionDelta", who, computerName, culture),
+                AverageFlowRate = OptionalNumber(field, "AverageFlowRate", who, computerName, culture),
                 PulseCount = OptionalWhole(field, "PulseCount", who, computerName),
                 SignalStrength = (int?)OptionalWhole(field, "SignalStrength", who, computerName, int.MinValue, int.MaxValue),
                 Rssi = (int?)OptionalWhole(field, "Rssi", who, computerName, int.MinValue, int.MaxValue),
                 FromCache = OptionalFlag(field, "FromCache", who, computerName),
             };
             return CheckPlausible(reading, hostNow);
+        }
+
+        // A Timestamp by the rules above, with what is wrong said as the row gave it: Unix seconds by the rule devices
+        // follow too (milliseconds named as such), and a date before 2020 quoted as written, so one text gets one
+        // message whatever -TimeZone says (01/01/0001, an empty date in a spreadsheet, lies outside the calendar east
+        // of Greenwich and inside it west of it).
+        private static long ReadTimestamp(object timestamp, TimeZoneInfo zone, CultureInfo culture, string who, string computerName)
+        {
+            object raw = timestamp is PSObject wrapped ? wrapped.BaseObject : timestamp;
+            string? numberText = raw switch
+            {
+                string text => text,
+                long _ or int _ or decimal _ => Convert.ToString(raw, CultureInfo.InvariantCulture),
+                double d => d.ToString("R", CultureInfo.InvariantCulture),
+                _ => null,
+            };
+
+            if (numberText != null && FieldText.TryUnixSeconds(numberText, out long seconds, out string? problem))
+            {
+                return problem == null ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcTicks
+                    : throw new GasleserInvalidReadingException($"{who} has a Timestamp {DeviceText.Quote(numberText)} that {problem}.", computerName);
+            }
+
+            long ticks = TimestampTicks(timestamp, zone, culture)
+                ?? throw new GasleserInvalidReadingException(
+                    $"{who} has a Timestamp that is not a date-time this module can read: {DeviceText.Quote(Text(timestamp))}. "
+                    + "It takes ISO 8601 (2026-11-25T15:05:39+01:00), this shell's culture's date and time, dotted or slashed dates with a time, or Unix seconds.", computerName);
+            if (ticks < ReadingPlausibility.EarliestTime.UtcTicks)
+            {
+                throw new GasleserInvalidReadingException(
+                    $"{who} is not a real measurement: its Timestamp {DeviceText.Quote(Text(timestamp))} is before {ReadingPlausibility.EarliestTime.UtcDateTime:yyyy-MM-dd}, when no Gasleser reading was made"
+                    + (ticks < DateTime.MinValue.Ticks + 2 * TimeSpan.TicksPerDay ? " (0001-01-01 is what an empty date becomes in many programs)."
+                        : ticks >= DateTimeOffset.FromUnixTimeSeconds(0).UtcTicks ? ": the device that wrote it has not set its clock yet (its time counts from 1970-01-01)."
+                        : "."),
+                    computerName);
+            }
+
+            return ticks;
+        }
+
+        /// <summary>The columns every reading has.</summary>
+        public static readonly string[] RequiredColumns = { "DeviceId", "Timestamp", "TotalConsumption" };
+
+        /// <summary>
+        /// For a piped object that is no reading at all (it lacks a required column, or is text): what it is, as
+        /// "its properties are: Name, Value" words, with a key that is the same for every object of that shape.
+        /// Null for a reading or a row that has the columns (whose values <see cref="Read"/> judges).
+        /// </summary>
+        public static string? OtherShape(PSObject? input, out string shapeKey)
+        {
+            shapeKey = "";
+            object? raw = input?.BaseObject;
+            if (input == null || raw == null || raw is GasleserReading)
+            {
+                return null;
+            }
+
+            if (raw is string line)
+            {
+                shapeKey = "text";
+                return $"The piped object is a line of text ({DeviceText.Quote(line, 60)}), not a reading: read a log with Import-GasleserLog (or Import-Csv), not Get-Content.";
+            }
+
+            if (raw is System.Collections.IDictionary table)
+            {
+                var keys = new System.Collections.Generic.List<string>();
+                foreach (object key in table.Keys)
+                {
+                    keys.Add(Convert.ToString(key, CultureInfo.InvariantCulture) ?? "");
+                }
+
+                shapeKey = "hashtable:" + string.Join(",", keys);
+                return $"The piped object is a hashtable (keys: {DeviceText.Printable(string.Join(", ", keys), 200)}), whose keys are not read as properties: "
+                    + "pipe [pscustomobject]@{DeviceId=…; Timestamp=…; TotalConsumption=…} instead.";
+            }
+
+            var names = new System.Collections.Generic.List<string>();
+            foreach (PSPropertyInfo property in input.Properties)
+            {
+                names.Add(property.Name);
+            }
+
+            string[] missing = Array.FindAll(RequiredColumns, c => !names.Exists(n => n.Equals(c, StringComparison.OrdinalIgnoreCase)));
+            if (missing.Length == 0)
+            {
+                return null;
+            }
+
+            shapeKey = string.Join(",", names);
+            string has = names.Count > 0 ? DeviceText.Printable(string.Join(", ", names), 200) : "(none)";
+            return $"The piped object is no reading: it has no {(missing.Length == 1 ? missing[0] : string.Join(", ", missing, 0, missing.Length - 1) + " or " + missing[missing.Length - 1])} property; its properties are: {has}. "
+                + "A reading has DeviceId, Timestamp and TotalConsumption (Import-GasleserLog or Import-Csv of a log gives them).";
         }
 
         /// <summary>A reading that came as an object (piped, or read from a row) checked against the plausibility rules; its time put in this computer's offset.</summary>
@@ -115,7 +206,7 @@ namespace Gasleser.Readings
                 case DateTimeOffset offset:
                     return offset.UtcTicks;
                 case DateTime time:
-                    return time.Kind == DateTimeKind.Unspecified ? InRange(LocalTime.ToUtcTicks(zone, time)) : time.ToUniversalTime().Ticks;
+                    return time.Kind == DateTimeKind.Unspecified ? Clamped(LocalTime.ToUtcTicks(zone, time)) : time.ToUniversalTime().Ticks;
                 case string text:
                     return ParseTimestamp(text, zone, culture);
                 case long _:
@@ -182,8 +273,8 @@ namespace Gasleser.Readings
             return null;
         }
 
-        /// <summary>A decimal number given as a number or as text with '.' or ',' as the decimal mark; null when it is neither.</summary>
-        internal static double? Number(object value)
+        /// <summary>A decimal number given as a number or as text with '.' or ',' as the decimal mark (<see cref="DecimalText"/>, in <paramref name="culture"/>); null when it is neither.</summary>
+        internal static double? Number(object value, CultureInfo? culture = null)
         {
             object raw = value is PSObject wrapped ? wrapped.BaseObject : value;
             switch (raw)
@@ -199,13 +290,19 @@ namespace Gasleser.Readings
                 case long l:
                     return l;
                 case string text:
-                    return DecimalText.Parse(text);
+                    return DecimalText.Parse(text, culture);
                 default:
                     return null;
             }
         }
 
-        private static double? OptionalNumber(Func<string, object?> field, string name, string who, string computerName)
+        // Why a value is no number, quoted in part: "'1,234' can be read two ways …" or "'abc' is not a number".
+        private static string NumberProblem(object value, CultureInfo culture) =>
+            (value is PSObject wrapped ? wrapped.BaseObject : value) is string text
+                ? DecimalText.Problem(text, culture) ?? $"{DeviceText.Quote(text)} is not a number"
+                : $"{DeviceText.Quote(Text(value))} is not a number";
+
+        private static double? OptionalNumber(Func<string, object?> field, string name, string who, string computerName, CultureInfo culture)
         {
             object? value = field(name);
             if (Text(value) == null)
@@ -213,10 +310,10 @@ namespace Gasleser.Readings
                 return null;
             }
 
-            double? number = Number(value!);
+            double? number = Number(value!, culture);
             if (number == null || double.IsNaN(number.Value))
             {
-                throw new GasleserInvalidReadingException($"{who} has a {name} that is not a number: '{Excerpt(value!)}'.", computerName);
+                throw new GasleserInvalidReadingException($"{who} has a {name} that cannot be read: its value {NumberProblem(value!, culture)}.", computerName);
             }
 
             return number;
@@ -242,12 +339,13 @@ namespace Gasleser.Readings
                 return l;
             }
 
-            if (long.TryParse(text.Trim().Replace('\u2212', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) && parsed >= min && parsed <= max)
+            // The rule devices follow too: "84 %" and " -51 " are whole numbers.
+            if (FieldText.Whole(text) is long parsed && parsed >= min && parsed <= max)
             {
                 return parsed;
             }
 
-            throw new GasleserInvalidReadingException($"{who} has a {name} that is not a whole number: '{Excerpt(value!)}'.", computerName);
+            throw new GasleserInvalidReadingException($"{who} has a {name} that is not a whole number: {DeviceText.Quote(text)}.", computerName);
         }
 
         private static bool OptionalFlag(Func<string, object?> field, string name, string who, string computerName)
@@ -266,7 +364,7 @@ namespace Gasleser.Readings
             }
 
             return bool.TryParse(text.Trim(), out bool parsed) ? parsed
-                : throw new GasleserInvalidReadingException($"{who} has a {name} that is neither True nor False: '{Excerpt(value!)}'.", computerName);
+                : throw new GasleserInvalidReadingException($"{who} has a {name} that is neither True nor False: {DeviceText.Quote(text)}.", computerName);
         }
 
         // Ids and addresses come from a file or a pipeline: text to show, never control characters.
@@ -274,7 +372,7 @@ namespace Gasleser.Readings
         {
             if (value.Length > 255 || !DeviceText.IsPrintable(value))
             {
-                throw new GasleserInvalidReadingException($"The row's {name} '{Excerpt(value)}' holds control characters or is too long for one.");
+                throw new GasleserInvalidReadingException($"The row's {name} {DeviceText.Quote(value, 60)} holds control characters or is too long for one.");
             }
         }
 
@@ -292,9 +390,11 @@ namespace Gasleser.Readings
             }
         }
 
-        private static long? Local(DateTime local, TimeZoneInfo zone) => InRange(LocalTime.ToUtcTicks(zone, local));
+        private static long? Local(DateTime local, TimeZoneInfo zone) => Clamped(LocalTime.ToUtcTicks(zone, local));
 
-        private static long? InRange(long ticks) => ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks ? ticks : (long?)null;
+        // A local time at the calendar's very ends (0001-01-01 00:00 east of Greenwich) is an instant just outside it:
+        // kept at the end, where the plausibility rule names it, rather than lost as "no date-time".
+        private static long? Clamped(long ticks) => Math.Max(DateTime.MinValue.Ticks, Math.Min(DateTime.MaxValue.Ticks, ticks));
 
         private static long? UnixSecondsToTicks(long seconds)
         {
@@ -335,6 +435,5 @@ namespace Gasleser.Readings
             return t > 0 && (s.IndexOf('+', t) > 0 || s.IndexOf('-', t) > 0);
         }
 
-        private static string Excerpt(object value) => DeviceText.Printable(Text(value) ?? "", 60);
     }
 }

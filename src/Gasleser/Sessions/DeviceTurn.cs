@@ -168,7 +168,7 @@ namespace Gasleser.Sessions
 
             if (wait > LongestWaitOut)
             {
-                throw RateLimited(name, $"{name} asked not to be asked before {at}, longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
+                throw RateLimited(name, $"{name} asked not to be asked before {at}, longer than the {LongestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.");
             }
 
             verbose?.Invoke($"{name}: waiting {Seconds(wait)} s for the device's turn: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {WallTime(LastRequest)?.ToLocalTime():HH:mm:ss}{AlsoKnownAs(name)}.");
@@ -224,7 +224,10 @@ namespace Gasleser.Sessions
             string when = $"It will accept requests again at {Clock.WallTime(Clock.Elapsed + window).ToLocalTime():HH:mm:ss} (in {Seconds(window)} s).";
             if (waitedOut + window > LongestWaitOut)
             {
-                throw RateLimited(name, $"{name} answered {answer.Answer}. {when} That is longer than the {LongestWaitOut.TotalSeconds:0} s a command waits out: try again then.");
+                // What ran out may be the window alone, or the total with what this command already waited: say which.
+                throw RateLimited(name, waitedOut > TimeSpan.Zero
+                    ? $"{name} answered {answer.Answer}. {when} This command has already waited {Seconds(waitedOut)} s for it, and waits at most {LongestWaitOut.TotalSeconds:0} s in all: try again then."
+                    : $"{name} answered {answer.Answer}. {when} That is longer than the {LongestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.");
             }
 
             bool spent = answer.IsRateLimit ? attempt + 1 >= requestsAllowed : attempt >= RetriesOnRateLimit;
