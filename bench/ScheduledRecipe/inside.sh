@@ -8,11 +8,11 @@ mkdir /tmp/work /tmp/logs /tmp/interactive
 mount -t tmpfs -o ro tmpfs /tmp/work          # the working folder a scheduler may give: not writable (even by root)
 MANIFEST=$REPO/out/Gasleser/Gasleser.psd1
 SIMULATOR=$(ls "$REPO"/src/Gasleser.Simulator/bin/*/*/Gasleser.Simulator.dll | head -n 1)
-DEVICE=GAS_2329790123
 
 "$DOTNET" "$SIMULATOR" 127.0.0.1:8080 > /tmp/simulator.log 2>&1 &
 SIMULATOR_PID=$!
 until grep -q 'Ctrl+C stops' /tmp/simulator.log 2>/dev/null; do sleep 0.1; done
+DEVICE=$(grep -o -m 1 'GAS_[0-9]*' /tmp/simulator.log)   # the simulator's id for 127.0.0.1:8080
 
 # The recipe's script (docs/logging.md), with the module imported by path.
 cat > /tmp/gas-log.ps1 <<PS1

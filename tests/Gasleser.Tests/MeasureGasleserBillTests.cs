@@ -91,7 +91,7 @@ public sealed class MeasureGasleserBillTests(ITestOutputHelper output) : IDispos
         }
 
         Row("2025-01-01", factor: "0,9537", price: "0.1089", standing: "0,4521");
-        Row("2025-09-01", calorific: "11,213");
+        Row("2025-09-01", calorific: "11,2130"); // a decimal comma (four places: "11,213" is ambiguous where ',' groups thousands)
         foreach (var (from, value) in Calorific.Skip(1))
         {
             Row(from.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture), calorific: value.ToString(CultureInfo.InvariantCulture));

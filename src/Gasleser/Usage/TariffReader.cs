@@ -70,7 +70,9 @@ namespace Gasleser.Usage
 
                     double value = RowParser.Number(cell.Value!) is double parsed && !double.IsNaN(parsed) && !double.IsInfinity(parsed)
                         ? parsed
-                        : throw Refuse($"{name} has a {field} that is not a number: '{Excerpt(cell.Value!)}'.");
+                        : throw Refuse(Text(cell.Value) is string text && DecimalText.Problem(text) is string problem
+                            ? $"{name}: its {field} {problem}."
+                            : $"{name} has a {field} that is not a number: '{Excerpt(cell.Value!)}'.");
                     if (field == TariffField.CalorificValue || field == TariffField.ConversionFactor ? value <= 0 : value < 0)
                     {
                         throw Refuse($"{name} has a {field} of {value.ToString(CultureInfo.InvariantCulture)}: it must be " +
