@@ -3,6 +3,10 @@
 set -eu
 REPO=$1 RUNS=$2 DOTNET=$3 PWSH_DLL=$4
 ip link set lo up
+# /tmp becomes a tmpfs of this namespace's own; a repository under /tmp (a CI's clean clone) stays in view at /mnt.
+case "$REPO" in
+    /tmp | /tmp/*) mount --bind "$REPO" /mnt; REPO=/mnt ;;
+esac
 mount -t tmpfs tmpfs /tmp
 mkdir /tmp/work /tmp/logs /tmp/interactive
 mount -t tmpfs -o ro tmpfs /tmp/work          # the working folder a scheduler may give: not writable (even by root)

@@ -33,9 +33,20 @@ public sealed class ScheduledRecipeTests
         start.ArgumentList.Add(script);
         start.ArgumentList.Add("1");
         using Process process = Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        string output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        Task<string> errors = process.StandardError.ReadToEndAsync(patience.Token);
+        string output;
+        try
+        {
+            output = await process.StandardOutput.ReadToEndAsync(patience.Token);
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The scheduled recipe did not finish within 4 minutes.");
+        }
+
         _log.WriteLine(output + await errors);
 
         Dictionary<string, string> figures = output.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)
