@@ -123,27 +123,8 @@ namespace Gasleser.Discovery
                     Append(text, entry.Key, entry.Value);
                 }
 
-                string directory = Path.GetDirectoryName(path)!;
-                if (PrivateFolder.Prepare(directory) != null)
-                {
-                    return; // not private: nothing is written there (this process still remembers)
-                }
-
-                // A new file of our own, renamed over the old one: no half-written file, no write through a planted link.
-                string temporary = Path.Combine(directory, "searches." + Guid.NewGuid().ToString("N") + ".tmp");
-                try
-                {
-                    File.WriteAllText(temporary, text.ToString(), new UTF8Encoding(false));
-                    File.Delete(path); // a link planted there goes, and nothing is written through it
-                    File.Move(temporary, path);
-                }
-                finally
-                {
-                    if (File.Exists(temporary))
-                    {
-                        File.Delete(temporary);
-                    }
-                }
+                // Not written to a folder that is not private (this process still remembers).
+                PrivateFolder.ReplaceFile(path, text.ToString());
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
@@ -159,28 +140,15 @@ namespace Gasleser.Discovery
         private static Dictionary<string, Search> ReadFile(string path)
         {
             var entries = new Dictionary<string, Search>(StringComparer.Ordinal);
-            try
+            foreach (string line in (PrivateFolder.ReadSmallFile(path, MaxFileBytes) ?? "").Split('\n'))
             {
-                var file = new FileInfo(path);
-                if (!file.Exists || PrivateFolder.IsNotAPlainFile(path) || file.Length > MaxFileBytes)
+                string[] fields = line.Split('\t');
+                if (fields.Length == 3 && fields[0].Length > 0 && fields[0].Length <= 600 && !fields[0].Any(char.IsControl)
+                    && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long at) && at <= 253402300799999
+                    && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long took) && took <= 86_400_000)
                 {
-                    return entries;
+                    entries[fields[0]] = new Search(DateTimeOffset.FromUnixTimeMilliseconds(at), TimeSpan.FromMilliseconds(took));
                 }
-
-                foreach (string line in File.ReadAllText(path, Encoding.UTF8).Split('\n'))
-                {
-                    string[] fields = line.Split('\t');
-                    if (fields.Length == 3 && fields[0].Length > 0 && fields[0].Length <= 600 && !fields[0].Any(char.IsControl)
-                        && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long at) && at <= 253402300799999
-                        && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long took) && took <= 86_400_000)
-                    {
-                        entries[fields[0]] = new Search(DateTimeOffset.FromUnixTimeMilliseconds(at), TimeSpan.FromMilliseconds(took));
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
-            {
-                // Unreadable: nothing remembered.
             }
 
             return entries;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Gasleser.Hosting
 {
@@ -89,6 +90,74 @@ namespace Gasleser.Hosting
             catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
                 return "this platform gives no way to check who owns the folder " + folder;
+            }
+        }
+
+        /// <summary>
+        /// The text (UTF-8) of a small file of this folder's kind, or null when there is none to trust: missing, not a
+        /// plain file (a planted link is never followed), longer than <paramref name="maxBytes"/> (never read past
+        /// it, even when the file grows meanwhile), or unreadable.
+        /// </summary>
+        public static string? ReadSmallFile(string path, int maxBytes)
+        {
+            try
+            {
+                var file = new FileInfo(path);
+                if (!file.Exists || IsNotAPlainFile(path) || file.Length > maxBytes)
+                {
+                    return null;
+                }
+
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var buffer = new byte[maxBytes];
+                int length = 0, read;
+                while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+                {
+                    length += read;
+                }
+
+                return Encoding.UTF8.GetString(buffer, 0, length);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Makes <paramref name="text"/> (UTF-8) the content of <paramref name="path"/>: written to a new file of our own,
+        /// then renamed over the old one, so a reader never sees half a file and a link planted at the name is
+        /// replaced, never written through. False, writing nothing, when the folder is not private (see
+        /// <see cref="Prepare"/>); an I/O failure (two processes at once, a full disk) is the caller's to weigh.
+        /// </summary>
+        public static bool ReplaceFile(string path, string text)
+        {
+            string directory = Path.GetDirectoryName(path)!;
+            if (Prepare(directory) != null)
+            {
+                return false;
+            }
+
+            string temporary = Path.Combine(directory, Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+                    stream.Write(bytes, 0, bytes.Length);
+                }
+
+                File.Delete(path); // nothing there is no error; a link planted there goes
+
+                File.Move(temporary, path);
+                return true;
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
             }
         }
 

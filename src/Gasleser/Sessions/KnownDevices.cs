@@ -54,36 +54,8 @@ namespace Gasleser.Sessions
             return path == null ? Array.Empty<Entry>() : Read(path);
         }
 
-        internal static IReadOnlyList<Entry> Read(string path)
-        {
-            try
-            {
-                var file = new FileInfo(path);
-                if (!file.Exists || PrivateFolder.IsNotAPlainFile(path) || file.Length > MaxFileBytes)
-                {
-                    return Array.Empty<Entry>();
-                }
-
-                string text;
-                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                {
-                    var buffer = new byte[MaxFileBytes];
-                    int length = 0, read;
-                    while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
-                    {
-                        length += read;
-                    }
-
-                    text = Encoding.UTF8.GetString(buffer, 0, length);
-                }
-
-                return Parse(text);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
-            {
-                return Array.Empty<Entry>();
-            }
-        }
+        internal static IReadOnlyList<Entry> Read(string path) =>
+            PrivateFolder.ReadSmallFile(path, MaxFileBytes) is string text ? Parse(text) : Array.Empty<Entry>();
 
         /// <summary>The well-formed lines of a file's text; anything else is skipped.</summary>
         public static IReadOnlyList<Entry> Parse(string text)
@@ -152,37 +124,8 @@ namespace Gasleser.Sessions
                         .Append(entry.LastReached.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append('\n');
                 }
 
-                // Written to a new file of our own, then renamed over the old one: a reader never sees half a
-                // file, and a link planted at the file's name is replaced, never written through.
-                string directory = Path.GetDirectoryName(path)!;
-                if (PrivateFolder.Prepare(directory) != null)
-                {
-                    return; // the folder is not private (another user's, writable by others): nothing is written there
-                }
-
-                string temporary = Path.Combine(directory, "known-devices." + Guid.NewGuid().ToString("N") + ".tmp");
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
-                    stream.Write(bytes, 0, bytes.Length);
-                }
-
-                try
-                {
-                    if (File.Exists(path))
-                    {
-                        File.Delete(path);
-                    }
-
-                    File.Move(temporary, path);
-                }
-                finally
-                {
-                    if (File.Exists(temporary))
-                    {
-                        File.Delete(temporary);
-                    }
-                }
+                // Nothing is written to a folder that is not private (another user's, writable by others).
+                PrivateFolder.ReplaceFile(path, text.ToString());
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
