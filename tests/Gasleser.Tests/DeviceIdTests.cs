@@ -279,6 +279,74 @@ public sealed class DeviceIdTests : IDisposable
     }
 
     [Fact]
+    public void A_log_row_or_a_found_device_piped_in_is_followed_by_its_id_not_its_address()
+    {
+        string id = NewId();
+        DeviceServer first = _subnet.Start(100, deviceId: id);
+        string log = Path.Combine(Directory.CreateTempSubdirectory("gasleser-follow-").FullName, "gas.csv");
+        Assert.Empty(_shell.Run($"Get-GasleserReading {At(100)} | Export-GasleserLog '{log}'").Errors);
+        Assert.Single(_shell.Run($"Find-Gasleser -Method Sweep -Subnet {_subnet.Prefix}100 -Port {_subnet.Port}").Output);
+
+        // The router gives it another address; the rows and the found device still name the old one.
+        first.GoAway();
+        using DeviceServer moved = Serve(first.Device, 101);
+        AsIfANewProcess();
+        ShellResult fromLog = _shell.Run($"Import-GasleserLog '{log}' | Get-GasleserReading");
+
+        Assert.Empty(fromLog.Errors);
+        Assert.Equal((id, At(101)), (Assert.Single(fromLog.Readings).DeviceId, fromLog.Readings.Single().ComputerName));
+        Assert.Equal(new[] { $"{id} moved from {At(100)} to {At(101)}." }, fromLog.Warnings);
+
+        // A found device with the old address (Find's ComputerName and Port apart) is asked where it is now.
+        _devices.Clock!.Advance(TimeSpan.FromSeconds(11));
+        AsIfANewProcess();
+        ShellResult found = _shell.Run($"[pscustomobject]@{{ ComputerName = '{_subnet.Prefix}100'; Port = {_subnet.Port}; DeviceId = '{id}' }} | Get-GasleserReading");
+        Assert.Equal(At(101), Assert.Single(found.Readings).ComputerName);
+        Assert.Empty(found.Warnings); // the known devices had learnt the move: it was asked there first
+    }
+
+    [Fact]
+    public void A_row_of_a_device_never_seen_here_is_asked_at_its_address_and_searched_for_around_it()
+    {
+        string id = NewId(), other = NewId();
+        DeviceServer device = _subnet.Start(110, deviceId: id);
+        _subnet.Start(112, deviceId: other);
+
+        // Another machine's log: this one has not seen the device, but the row says where it was.
+        ShellResult there = _shell.Run($"[pscustomobject]@{{ ComputerName = '{At(110)}'; DeviceId = '{id}' }} | Get-GasleserReading");
+        Assert.Equal(At(110), Assert.Single(there.Readings).ComputerName);
+        Assert.Empty(there.Warnings);
+
+        string elsewhere = NewId();
+        DeviceServer away = _subnet.Start(114, deviceId: elsewhere);
+        ShellResult moved = _shell.Run($"[pscustomobject]@{{ ComputerName = '{At(113)}'; DeviceId = '{elsewhere}' }} | Get-GasleserReading");
+        Assert.Equal(At(114), Assert.Single(moved.Readings).ComputerName);
+        Assert.Equal(new[] { $"{elsewhere} moved from {At(113)} to {At(114)}." }, moved.Warnings);
+
+        // A row whose id is another device's than the one at its address: that device is not taken for it.
+        ShellResult wrong = _shell.Run($"[pscustomobject]@{{ ComputerName = '{At(112)}'; DeviceId = '{NewId()}' }} | Get-GasleserReading");
+        Assert.Equal(new[] { "Gasleser.DeviceNotFound" }, wrong.ErrorIds);
+        Assert.Empty(wrong.Readings);
+        Assert.All(device.Device.Requests.Concat(away.Device.Requests), r => Assert.Equal(200, r.Status)); // the searches' probes kept each device's turn
+    }
+
+    [Fact]
+    public void Rows_without_a_usable_id_are_read_by_address_and_a_watch_of_many_rows_watches_each_device_once()
+    {
+        string id = NewId();
+        _subnet.Start(120, deviceId: id);
+        ShellResult noId = _shell.Run($"[pscustomobject]@{{ ComputerName = '{At(120)}'; DeviceId = '' }}, [pscustomobject]@{{ ComputerName = '{At(120)}'; DeviceId = 'not an id' }} | Get-GasleserReading -MaxAge 60");
+        Assert.Empty(noId.Errors);
+        Assert.Equal(2, noId.Readings.Count());
+        Assert.All(noId.Readings, r => Assert.Equal(At(120), r.ComputerName));
+
+        _devices.Clock!.Advance(TimeSpan.FromSeconds(11));
+        ShellResult watched = _shell.Run($"1..3 | ForEach-Object {{ [pscustomobject]@{{ ComputerName = '{At(120)}'; DeviceId = '{id}' }} }} | Watch-GasleserReading -Count 2 -Interval 12");
+        Assert.Empty(watched.Errors);
+        Assert.Equal(2, watched.Readings.Count());
+    }
+
+    [Fact]
     public void A_search_goes_no_further_than_Find_without_Force()
     {
         ShellResult result = _shell.Run($"Get-GasleserReading -DeviceId {NewId()} -Subnet 8.8.8.0/24");

@@ -12,6 +12,9 @@ namespace Gasleser.Commands
     /// up in DNS. Such an object becomes an InvalidAddress error that says which properties are read and
     /// which the object has (or that its Port is not a number). Strings, IP addresses and URIs pass as text. An
     /// object with no address property but a DeviceId (GAS_…) passes as that id: the device is read by its id.
+    /// An object with both (a logged reading, a found device) passes as both (<see cref="PipedAddress.Expecting"/>):
+    /// the device is asked there and followed by its id. (A parameter set cannot do this: PowerShell binds such an
+    /// object in the default set, by address, and an optional -DeviceId in that set would take `-DeviceId X` there too.)
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     internal sealed class AddressArgumentAttribute : ArgumentTransformationAttribute
@@ -47,7 +50,8 @@ namespace Gasleser.Commands
 
             if (refusal == null)
             {
-                return inputData; // an IPAddress, a Uri, a number: its text is the address
+                // A logged reading, a found device, a row of either: the device expected at that address.
+                return Expected(PSObject.AsPSObject(inputData)) ?? inputData; // else an IPAddress, a Uri, a number: its text is the address
             }
 
             // Bound as text carrying the refusal, so the cmdlet reports it as its own error for that pipeline
@@ -75,6 +79,16 @@ namespace Gasleser.Commands
             }
 
             return string.IsNullOrWhiteSpace(address.Value?.ToString()) ? $"The piped object's {address.Name} is empty (properties: {DeviceText.Printable(string.Join(", ", names), 200)})." : null;
+        }
+
+        // An object with an address property that is not empty and a DeviceId that is one, bound as both.
+        private static string? Expected(PSObject piped)
+        {
+            string? address = AddressProperties.Select(n => piped.Properties[n]?.Value?.ToString()).FirstOrDefault(a => a != null);
+            string? id = piped.Properties["DeviceId"]?.Value?.ToString()?.Trim();
+            return !string.IsNullOrWhiteSpace(address) && id != null && DeviceIdCompleter.IsDeviceId(id)
+                ? PipedAddress.Expecting(id, address!)
+                : null;
         }
 
         // The device id of an object that has no address property but a DeviceId that is one.

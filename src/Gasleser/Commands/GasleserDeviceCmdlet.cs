@@ -63,16 +63,21 @@ namespace Gasleser.Commands
         [ValidateRange(1, 300)]
         public int TimeoutSec { get; set; } = 5;
 
-        /// <summary>A reader of the device <paramref name="deviceId"/> wherever it is now, as -Subnet, -Method, -Port and -TimeoutSec say.</summary>
-        internal DeviceLocator LocatorFor(string deviceId) =>
-            new DeviceLocator(deviceId, ByDeviceId ? Subnet : null, ByDeviceId ? Method : null, Port, TimeSpan.FromSeconds(TimeoutSec));
+        /// <summary>
+        /// A reader of the device <paramref name="deviceId"/> wherever it is now, as -Subnet, -Method, -Port and
+        /// -TimeoutSec say; <paramref name="seenAt"/>: where a piped object says it was.
+        /// </summary>
+        internal DeviceLocator LocatorFor(string deviceId, DeviceEndpoint? seenAt) =>
+            new DeviceLocator(deviceId, ByDeviceId ? Subnet : null, ByDeviceId ? Method : null, Port, TimeSpan.FromSeconds(TimeoutSec), seenAt);
 
         /// <summary>True when the devices are named by -DeviceId.</summary>
         internal bool ByDeviceId => ParameterSetName == ById;
 
         /// <summary>
         /// The devices named now, by address or by id: -DeviceId, or a -ComputerName that is a device id
-        /// ("GAS_2329790123": no host name has an underscore). A name that is neither is an error, and the rest go on.
+        /// ("GAS_2329790123": no host name has an underscore). A piped object with both an address and a device id
+        /// (a logged reading, a found device) is that device, expected at that address: both are given, and it is
+        /// followed by its id. A name that is neither is an error, and the rest go on.
         /// </summary>
         internal IEnumerable<(DeviceEndpoint? Endpoint, string? DeviceId)> NamedDevices()
         {
@@ -87,9 +92,10 @@ namespace Gasleser.Commands
                     }
 
                     DeviceEndpoint endpoint;
+                    string? expected;
                     try
                     {
-                        endpoint = PipedAddress.Parse(address ?? "", Port);
+                        (endpoint, expected) = PipedAddress.Parse(address ?? "", Port);
                     }
                     catch (GasleserInvalidAddressException ex)
                     {
@@ -97,7 +103,7 @@ namespace Gasleser.Commands
                         continue;
                     }
 
-                    yield return (endpoint, null);
+                    yield return (endpoint, expected);
                 }
 
                 yield break;

@@ -37,7 +37,7 @@ namespace Gasleser.Commands
             {
                 if (deviceId != null)
                 {
-                    DeviceLocator locator = LocatorFor(deviceId);
+                    DeviceLocator locator = LocatorFor(deviceId, named);
                     RunInBackground(deviceId, async token =>
                         Output.WriteObject(await locator.ReadAsync(maxAge, noWait, Output, token, whenSaturated).ConfigureAwait(false)));
                     continue;

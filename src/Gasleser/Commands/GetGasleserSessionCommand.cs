@@ -68,6 +68,7 @@ namespace Gasleser.Commands
                 throw refusal;
             }
 
+            name = PipedAddress.AddressIn(name, out _); // a found device's or a reading's address, without its id
             List<DeviceSession> matches;
             if (DeviceEndpoint.TryParse(name, DeviceEndpoint.DefaultPort, out DeviceEndpoint? endpoint, out string? reason))
             {

@@ -63,7 +63,8 @@ namespace Gasleser.Commands
             // start (each on its own phase after it) and a pipeline of addresses is watched as a whole.
             foreach ((DeviceEndpoint? Endpoint, string? DeviceId) device in NamedDevices())
             {
-                if (_devices.Contains(device))
+                // A device by id is one device wherever it is named to be (rows of one log name it at several addresses).
+                if (device.DeviceId != null ? _devices.Exists(d => d.DeviceId == device.DeviceId) : _devices.Contains(device))
                 {
                     WriteVerbose($"{device.Endpoint?.ToString() ?? device.DeviceId}: named more than once; watched once.");
                     continue;
@@ -96,7 +97,7 @@ namespace Gasleser.Commands
                 if (deviceId != null)
                 {
                     // By id: each poll asks the device where it answered last, and follows it when it has moved.
-                    DeviceLocator locator = LocatorFor(deviceId);
+                    DeviceLocator locator = LocatorFor(deviceId, endpoint);
                     WriteVerbose($"{deviceId}: polling it wherever it is {every}.");
                     watch = new DeviceWatch(deviceId, token => locator.ReadAsync(null, noWait: false, output, token, WhenSaturated.AskOnce), own, output);
                 }
@@ -106,7 +107,7 @@ namespace Gasleser.Commands
                     watch = new DeviceWatch(SessionRegistry.Get(endpoint), own, TimeSpan.FromSeconds(TimeoutSec), output);
                 }
 
-                RunInBackground(endpoint?.ComputerName ?? deviceId!, watch.RunAsync);
+                RunInBackground(deviceId ?? endpoint!.ComputerName, watch.RunAsync);
             }
 
             WriteUntilWorkEnds();

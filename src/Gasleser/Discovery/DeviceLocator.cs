@@ -15,7 +15,7 @@ namespace Gasleser.Discovery
 {
     /// <summary>
     /// Reads a device by its id (-DeviceId), wherever it is now. It is asked first where it answered last (this
-    /// command's last reading of it, else the known devices); when it does not answer there, or another device
+    /// command's last reading of it, else the known devices, else where the caller says it was); when it does not answer there, or another device
     /// answers there, it is looked for once — mDNS, then a sweep of the subnet where it was last seen (the /24, or
     /// the interface's smaller subnet) on the port it was last seen on — through <see cref="DeviceDiscovery"/>, so
     /// each probe keeps that address's 10 s turn. A search that finds nothing is remembered for a few minutes
@@ -34,6 +34,7 @@ namespace Gasleser.Discovery
         private readonly string? _method;
         private readonly int _port;
         private readonly TimeSpan _timeout;
+        private readonly DeviceEndpoint? _seenAt;
         private DeviceEndpoint? _current;
 
         /// <param name="deviceId">The device looked for.</param>
@@ -41,8 +42,10 @@ namespace Gasleser.Discovery
         /// <param name="method">All, Mdns or Sweep (-Method); null: Sweep with <paramref name="subnets"/>, else All.</param>
         /// <param name="port">The port swept for a device never seen here (-Port).</param>
         /// <param name="timeout">One exchange with the device (-TimeoutSec).</param>
-        public DeviceLocator(string deviceId, string[]? subnets, string? method, int port, TimeSpan timeout)
+        /// <param name="seenAt">Where the caller says it was (a piped row's address): asked when the known devices do not know it.</param>
+        public DeviceLocator(string deviceId, string[]? subnets, string? method, int port, TimeSpan timeout, DeviceEndpoint? seenAt = null)
         {
+            _seenAt = seenAt;
             DeviceId = deviceId;
             _subnets = subnets;
             _method = method;
@@ -60,7 +63,7 @@ namespace Gasleser.Discovery
         public async Task<GasleserReading> ReadAsync(TimeSpan? maxAge, bool noWait, ICommandOutput output, CancellationToken cancellationToken,
             WhenSaturated whenSaturated = WhenSaturated.FailAtOnce)
         {
-            DeviceEndpoint? last = _current ?? LastKnown(output.WriteVerbose);
+            DeviceEndpoint? last = _current ?? LastKnown(output.WriteVerbose) ?? _seenAt;
             string? notThere = null;
             if (last != null)
             {
