@@ -174,6 +174,28 @@ public sealed class HostileDeviceTests : IDisposable
         Assert.Contains($"{message} Not reported.", find.Verbose);
     }
 
+    /// <summary>
+    /// One place words each cause of a failed exchange: no other source file makes the exceptions an exchange with a
+    /// device ends in, so no cmdlet can word a cause its own way.
+    /// </summary>
+    [Fact]
+    public void Every_cause_of_a_failed_exchange_is_worded_in_ExchangeCauses_alone()
+    {
+        string source = Path.GetFullPath(Path.Combine(StagedModule.Directory, "..", "..", "src", "Gasleser"));
+        var made = new System.Text.RegularExpressions.Regex(
+            @"new (Gasleser(Timeout|Unreachable|InvalidResponse|DeviceError|FirmwareUnsupported|RateLimited|LocalResource)Exception|DeviceBusyException)\(");
+
+        string[] elsewhere = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) != "ExchangeCauses.cs")
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .Where(x => made.IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(source, x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToArray();
+
+        Assert.True(Directory.Exists(Path.Combine(source, "Errors")), source);
+        Assert.Empty(elsewhere);
+    }
+
     [Fact]
     public async Task Bytes_past_the_declared_length_are_ignored_and_a_chunked_answer_is_read()
     {
