@@ -46,7 +46,7 @@ public sealed class HostileDeviceTests : IDisposable
         { "header-flood", "Gasleser.InvalidResponse", "headers are larger" },
         { "reset-mid-body", "Gasleser.Unreachable", "reset" },
         { "non-utf8", "Gasleser.InvalidResponse", "not JSON" },
-        { "empty-200", "Gasleser.InvalidResponse", "not JSON" },
+        { "empty-200", "Gasleser.InvalidResponse", "HTTP 200 OK with an empty body" },
         { "gzip", "Gasleser.InvalidResponse", "'gzip'-encoded" },
         { "not-http", "Gasleser.InvalidResponse", "did not answer in HTTP" },
         { "not-http-banner-held", "Gasleser.InvalidResponse", "did not answer in HTTP: 'SSH-2.0" },
@@ -68,6 +68,7 @@ public sealed class HostileDeviceTests : IDisposable
         { "chunked-cut-short", "Gasleser.Unreachable", "Answer", "inside its chunked body", "stopped in the middle of its answer" },
         { "unframed-cut-short", "Gasleser.Unreachable", "Answer", "closed the connection inside its JSON, after 30 bytes of body", "stopped in the middle of its answer" },
         { "reset-mid-body", "Gasleser.Unreachable", "Answer", "reset the connection after", "stopped in the middle of its answer" },
+        { "continue-then-close", "Gasleser.Unreachable", "Answer", "sent an interim answer (HTTP 100 Continue) and closed the connection before its answer", "stopped in the middle of its answer" },
         { "not-http-banner", "Gasleser.InvalidResponse", "NotAGasleser", "did not answer in HTTP: 'SSH-2.0-OpenSSH_9.2", "not like a Gasleser" },
         { "not-http-banner-held", "Gasleser.InvalidResponse", "NotAGasleser", "did not answer in HTTP: 'SSH-2.0-OpenSSH_9.2", "not like a Gasleser" },
         { "content-length-shorter", "Gasleser.InvalidResponse", "UnexpectedAnswer", "JSON breaks off", "update its firmware" },
@@ -120,6 +121,79 @@ public sealed class HostileDeviceTests : IDisposable
         // The server offers megabytes in the endless cases (from buffers it allocated once); the module
         // reads up to its cap and stops.
         Assert.True(allocated < 1024 * 1024, $"allocated {allocated / 1024} KiB");
+    }
+
+    /// <summary>
+    /// A 200 with nothing in it is a whole answer with no reading: named as what came, not as JSON that is not JSON,
+    /// and not taken for a Gasleser (nothing in it shows one), with advice for both things it can be.
+    /// </summary>
+    [Theory]
+    [InlineData("empty-200", "HTTP 200 OK with an empty body (Content-Length: 0)")]
+    [InlineData("empty-chunked-200", "HTTP 200 OK with an empty body (a chunked body with no data)")]
+    public async Task An_empty_200_is_named_as_an_empty_answer_with_advice_that_fits_it(string behaviour, string words)
+    {
+        await using var server = HostileServer.Start(behaviour);
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {server.Address} -TimeoutSec {TimeoutSec}");
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        _output.WriteLine($"{behaviour}: {error.Exception.Message} | {error.ErrorDetails.RecommendedAction}");
+        var invalid = Assert.IsType<GasleserInvalidResponseException>(error.Exception);
+        Assert.Equal(InvalidResponseKind.NotAGasleser, invalid.Kind);
+        Assert.Contains(words, invalid.Message);
+        Assert.DoesNotContain("JSON", invalid.Message);
+        Assert.Contains("check that the address and port", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("restart", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(1, server.Connections);
+    }
+
+    /// <summary>
+    /// A swept address that accepted the connection and then broke off, or never finished its answer, is told in
+    /// -Verbose with the cause's own words, and not reported; so is one that answered something that is no
+    /// Gasleser's. Find words no cause itself: its line is the message Get-GasleserReading gives for that address.
+    /// </summary>
+    [Theory]
+    [InlineData("accept-and-close", "accepted the connection and closed it without sending anything.")]
+    [InlineData("headers-then-close", "sent its headers (HTTP 200 OK) and closed the connection before its body.")]
+    [InlineData("accept-and-hold", "accepted the connection but did not answer within 1 s.")]
+    [InlineData("not-found", "answered 404 Not Found on /v1/data: a Gasleser answers so when its firmware is older than 1.0.21")]
+    [InlineData("empty-200", "answered HTTP 200 OK with an empty body (Content-Length: 0) on /v1/data")]
+    public async Task A_swept_address_that_gave_no_reading_is_told_in_verbose_in_the_words_Get_uses(string behaviour, string words)
+    {
+        await using var server = HostileServer.Start(behaviour);
+        string[] hostPort = server.Address.Split(':');
+
+        ShellResult find = _shell.Run($"Find-Gasleser -Method Sweep -Subnet {hostPort[0]} -Port {hostPort[1]} -TimeoutMilliseconds 1000 -Verbose");
+        ShellResult get = _shell.Run($"Get-GasleserReading {server.Address} -TimeoutSec 1");
+
+        Assert.Null(find.Terminating);
+        Assert.Empty(find.Errors);
+        Assert.DoesNotContain(find.Output, o => o.BaseObject is GasleserDevice);
+        string message = Assert.Single(get.Errors).Exception.Message;
+        Assert.Contains($"{server.Address} {words}", message);
+        Assert.Contains($"{message} Not reported.", find.Verbose);
+    }
+
+    /// <summary>
+    /// One place words each cause of a failed exchange: no other source file makes the exceptions an exchange with a
+    /// device ends in, so no cmdlet can word a cause its own way.
+    /// </summary>
+    [Fact]
+    public void Every_cause_of_a_failed_exchange_is_worded_in_ExchangeCauses_alone()
+    {
+        string source = Path.GetFullPath(Path.Combine(StagedModule.Directory, "..", "..", "src", "Gasleser"));
+        var made = new System.Text.RegularExpressions.Regex(
+            @"new (Gasleser(Timeout|Unreachable|InvalidResponse|DeviceError|FirmwareUnsupported|RateLimited|LocalResource)Exception|DeviceBusyException)\(");
+
+        string[] elsewhere = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) != "ExchangeCauses.cs")
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .Where(x => made.IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(source, x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToArray();
+
+        Assert.True(Directory.Exists(Path.Combine(source, "Errors")), source);
+        Assert.Empty(elsewhere);
     }
 
     [Fact]
@@ -218,6 +292,19 @@ public sealed class HostileDeviceTests : IDisposable
                     break;
                 case "empty-200":
                     await Send(head200 + "Content-Length: 0\r\n\r\n");
+                    await Hold();
+                    break;
+                case "not-found":
+                    await Send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                    await Hold();
+                    break;
+                case "empty-chunked-200":
+                    await Send(head200 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+                    await Hold();
+                    break;
+                case "continue-then-close":
+                    await Send("HTTP/1.1 100 Continue\r\n\r\n");
+                    client.Shutdown(SocketShutdown.Send);
                     await Hold();
                     break;
                 case "gzip":

@@ -39,30 +39,25 @@ namespace Gasleser
             catch (Exception ex) when (ex is not GasleserException && linked.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string within = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
-                throw new GasleserTimeoutException(progress.Phase switch
-                {
-                    ExchangePhase.Connect => $"{name} did not accept a connection within {within}.",
-                    _ => progress.BytesReceived > 0
-                        ? $"{name} accepted the connection and began to answer ({progress.BytesReceived} bytes) but did not finish within {within}."
-                        : $"{name} accepted the connection but did not answer within {within}.",
-                }, name, progress.Phase);
+                throw progress.Phase == ExchangePhase.Connect
+                    ? ExchangeCauses.ConnectTimedOut(name, timeout)
+                    : ExchangeCauses.AnswerTimedOut(name, progress.BytesReceived, timeout);
             }
             catch (SocketException ex) when (IsLocalResourceFailure(ex))
             {
-                throw OutOfResources(name, ex);
+                throw ExchangeCauses.OutOfResources(name, ex);
             }
             catch (SocketException ex)
             {
-                throw Unreachable(name, progress, Describe(ex), ex);
+                throw Unreachable(name, progress, ExchangeCauses.Describe(ex), ex);
             }
             catch (IOException ex) when (IsLocalResourceFailure(ex.InnerException ?? ex))
             {
-                throw OutOfResources(name, ex);
+                throw ExchangeCauses.OutOfResources(name, ex);
             }
             catch (IOException ex) when (ex.InnerException is SocketException socketError)
             {
-                throw Unreachable(name, progress, Describe(socketError), ex);
+                throw Unreachable(name, progress, ExchangeCauses.Describe(socketError), ex);
             }
             catch (IOException ex)
             {
@@ -81,7 +76,7 @@ namespace Gasleser
         {
             if (progress.Phase != ExchangePhase.Answer)
             {
-                return new GasleserUnreachableException($"{name} could not be reached: {why}.", name, inner, progress.Phase);
+                return ExchangeCauses.NotConnected(name, why, inner);
             }
 
             // A reset (or an aborted connection) is the device's, or the network's, way of breaking it off.
@@ -89,15 +84,11 @@ namespace Gasleser
             if (code == SocketError.ConnectionReset || code == SocketError.ConnectionAborted || code == SocketError.Shutdown)
             {
                 return progress.BytesReceived == 0
-                    ? BrokenTransfer.ResetWithoutAnswer(name, inner)
-                    : BrokenTransfer.ResetMidAnswer(name, progress.BytesReceived, inner);
+                    ? ExchangeCauses.ResetWithoutAnswer(name, inner)
+                    : ExchangeCauses.ResetMidAnswer(name, progress.BytesReceived, inner);
             }
 
-            return new GasleserUnreachableException(
-                $"{name} accepted the connection, but it broke before the answer was complete: {why}.", name, inner, ExchangePhase.Answer)
-            {
-                Advice = BrokenTransfer.StoppedAdvice,
-            };
+            return ExchangeCauses.BrokeMidAnswer(name, why, inner);
         }
 
         /// <summary>How far one exchange got, for saying what failed.</summary>
@@ -191,23 +182,6 @@ namespace Gasleser
             FileLoadException _ => true,
             FileNotFoundException missing => missing.FileName?.IndexOf(", Version=", StringComparison.Ordinal) > 0, // an assembly, not a file of ours
             _ => false,
-        };
-
-        private static GasleserLocalResourceException OutOfResources(string name, Exception ex) =>
-            new GasleserLocalResourceException(
-                $"{name} was not asked: this computer ran out of sockets or open files ({ex.GetBaseException().Message.TrimEnd('.')}). Other devices of this command may not have been asked either.",
-                name,
-                ex);
-
-        internal static string Describe(SocketException ex) => ex.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused (nothing listens on that port)",
-            SocketError.ConnectionReset => "the connection was reset",
-            SocketError.HostNotFound => "host not found",
-            SocketError.TryAgain => "name lookup failed",
-            SocketError.HostUnreachable => "host unreachable",
-            SocketError.NetworkUnreachable => "network unreachable",
-            _ => ex.Message,
         };
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -36,10 +35,7 @@ namespace Gasleser
                 {
                     _ = lookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                     cancellationToken.ThrowIfCancellationRequested();
-                    throw new GasleserTimeoutException(
-                        $"{endpoint.ComputerName}: looking up the name '{endpoint.Host}' did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; no device was contacted.",
-                        endpoint.ComputerName,
-                        ExchangePhase.NameLookup);
+                    throw ExchangeCauses.LookupTimedOut(endpoint.ComputerName, endpoint.Host, timeout);
                 }
             }
 
@@ -50,16 +46,12 @@ namespace Gasleser
             }
             catch (SocketException ex)
             {
-                throw new GasleserUnreachableException(
-                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' could not be looked up: {DeviceClient.Describe(ex)}; no device was contacted.",
-                    endpoint.ComputerName, ex, ExchangePhase.NameLookup);
+                throw ExchangeCauses.LookupFailed(endpoint.ComputerName, endpoint.Host, ex);
             }
 
             if (found.Length == 0)
             {
-                throw new GasleserUnreachableException(
-                    $"{endpoint.ComputerName}: the name '{endpoint.Host}' resolved to no address; no device was contacted.",
-                    endpoint.ComputerName, null, ExchangePhase.NameLookup);
+                throw ExchangeCauses.NoAddress(endpoint.ComputerName, endpoint.Host);
             }
 
             return found.Select(AsConnected).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Distinct().ToArray();

@@ -26,6 +26,8 @@ namespace Gasleser
         private byte[]? _body;
         private int _bodyLength;
         private long _received;
+        private int _interimStatus;
+        private string _interimReason = "";
 
         public HttpResponseReader(string computerName) => _computerName = computerName;
 
@@ -39,7 +41,7 @@ namespace Gasleser
 
             if (_length + count > DeviceClient.MaxHeaderBytes + DeviceClient.MaxBodyBytes + 1024)
             {
-                throw Invalid($"the answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+                throw ExchangeCauses.AnswerTooLarge(_computerName, DeviceClient.MaxBodyBytes);
             }
 
             if (_length + count > _buffer.Length)
@@ -67,30 +69,31 @@ namespace Gasleser
                     // A body framed only by the connection's end tells a cut from a finish by its content alone.
                     if (!_chunked && _contentLength < 0 && _bodyLength == 0)
                     {
-                        throw BrokenTransfer.ClosedBeforeBody(_computerName, _status, _reason);
+                        throw ExchangeCauses.ClosedBeforeBody(_computerName, _status, _reason);
+                    }
+
+                    // Whole (its length or its last chunk said so) and empty: no JSON that is not JSON, but no answer at all.
+                    if (_bodyLength == 0)
+                    {
+                        throw ExchangeCauses.EmptyAnswer(_computerName, _status, _reason, _chunked);
                     }
 
                     if (!_chunked && _contentLength < 0 && DeviceJsonParser.EndsInsideJson(_body!, _bodyLength))
                     {
-                        throw BrokenTransfer.ClosedInJson(_computerName, _bodyLength);
+                        throw ExchangeCauses.ClosedInJson(_computerName, _bodyLength);
                     }
 
                     return DeviceJsonParser.Parse(_body!, _bodyLength, _computerName);
                 case 404:
-                    throw new GasleserFirmwareUnsupportedException(
-                        $"{_computerName} answered 404 Not Found on /v1/data: its firmware is older than 1.0.21.", _computerName);
+                    throw ExchangeCauses.FirmwareTooOld(_computerName);
                 case 429:
-                    throw new DeviceBusyException(_computerName, ParseRetryAfter());
+                    throw ExchangeCauses.TooManyRequests(_computerName, ParseRetryAfter());
                 case int error when error >= 500 && error < 600 || error == 401 || error == 403:
-                    TimeSpan? retryAfter = ParseRetryAfter();
-                    throw new GasleserDeviceErrorException(
-                        $"{_computerName} answered with an error: HTTP {_status} {_reason}".TrimEnd()
-                        + (retryAfter.HasValue ? $"; it asks to be left alone for {retryAfter.Value.TotalSeconds:0} s (Retry-After)." : "."),
-                        _computerName, _status, _reason, retryAfter);
+                    throw ExchangeCauses.HttpError(_computerName, _status, _reason, ParseRetryAfter());
                 case int redirect when redirect >= 300 && redirect < 400:
-                    throw Invalid($"it answered with a redirect ({_status}{(_location != null ? " to '" + _location + "'" : "")}), which is not followed");
+                    throw ExchangeCauses.Redirect(_computerName, _status, _location);
                 default:
-                    throw Invalid($"it answered HTTP {_status} {_reason}".TrimEnd());
+                    throw ExchangeCauses.OtherStatus(_computerName, _status, _reason);
             }
         }
 
@@ -100,7 +103,13 @@ namespace Gasleser
             {
                 if (_received == 0)
                 {
-                    throw BrokenTransfer.ClosedWithoutAnswer(_computerName);
+                    throw ExchangeCauses.ClosedWithoutAnswer(_computerName);
+                }
+
+                // Only an interim answer came (100 Continue): it promised the real one and closed instead.
+                if (_interimStatus != 0 && _length == 0)
+                {
+                    throw ExchangeCauses.ClosedAfterInterim(_computerName, _interimStatus, _interimReason);
                 }
 
                 if (!StartsLikeHttp())
@@ -108,7 +117,7 @@ namespace Gasleser
                     throw NotHttp();
                 }
 
-                throw BrokenTransfer.ClosedInHeaders(_computerName, (int)Math.Min(_received, int.MaxValue));
+                throw ExchangeCauses.ClosedInHeaders(_computerName, _received);
             }
 
             if (_status != 200)
@@ -119,8 +128,8 @@ namespace Gasleser
             if (!TryCompleteBody(atEnd: true))
             {
                 throw _chunked
-                    ? BrokenTransfer.ClosedInChunks(_computerName, _length - _bodyStart)
-                    : BrokenTransfer.ClosedBeforeLength(_computerName, _length - _bodyStart, _contentLength);
+                    ? ExchangeCauses.ClosedInChunks(_computerName, _length - _bodyStart)
+                    : ExchangeCauses.ClosedBeforeLength(_computerName, _length - _bodyStart, _contentLength);
             }
 
             return true;
@@ -160,7 +169,7 @@ namespace Gasleser
 
                     if (_length > DeviceClient.MaxHeaderBytes)
                     {
-                        throw Invalid($"its headers are larger than {DeviceClient.MaxHeaderBytes / 1024} KiB");
+                        throw ExchangeCauses.HeadersTooLarge(_computerName, DeviceClient.MaxHeaderBytes);
                     }
 
                     return false;
@@ -171,6 +180,7 @@ namespace Gasleser
                 // 100 Continue and other interim answers come before the real one: drop them and read on.
                 if (_status >= 100 && _status < 200 && _status != 101)
                 {
+                    (_interimStatus, _interimReason) = (_status, _reason);
                     Buffer.BlockCopy(_buffer, bodyStart, _buffer, 0, _length - bodyStart);
                     _length -= bodyStart;
                     _contentLength = -1;
@@ -180,7 +190,7 @@ namespace Gasleser
 
                 if (_status == 200 && !_chunked && _contentLength > DeviceClient.MaxBodyBytes)
                 {
-                    throw Invalid($"its answer of {_contentLength} bytes is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+                    throw ExchangeCauses.AnswerTooLarge(_computerName, DeviceClient.MaxBodyBytes, _contentLength);
                 }
 
                 _bodyStart = bodyStart;
@@ -250,7 +260,7 @@ namespace Gasleser
                 else if (field.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)
                     && !value.Equals("identity", StringComparison.OrdinalIgnoreCase) && _status == 200)
                 {
-                    throw Unexpected($"it sent a '{DeviceText.Printable(value)}'-encoded body that was not asked for");
+                    throw ExchangeCauses.UnexpectedFraming(_computerName, $"it sent a '{DeviceText.Printable(value)}'-encoded body that was not asked for");
                 }
                 else if (field.Equals("Location", StringComparison.OrdinalIgnoreCase))
                 {
@@ -271,12 +281,12 @@ namespace Gasleser
             {
                 if (!long.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long length))
                 {
-                    throw Unexpected($"its Content-Length '{DeviceText.Printable(value)}' is not a number");
+                    throw ExchangeCauses.UnexpectedFraming(_computerName, $"its Content-Length '{DeviceText.Printable(value)}' is not a number");
                 }
 
                 if (_contentLength >= 0 && _contentLength != length)
                 {
-                    throw Unexpected($"it sent conflicting Content-Length headers ({_contentLength} and {length})");
+                    throw ExchangeCauses.UnexpectedFraming(_computerName, $"it sent conflicting Content-Length headers ({_contentLength} and {length})");
                 }
 
                 _contentLength = length;
@@ -304,7 +314,7 @@ namespace Gasleser
 
             if (available > DeviceClient.MaxBodyBytes)
             {
-                throw Invalid($"its answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+                throw ExchangeCauses.AnswerTooLarge(_computerName, DeviceClient.MaxBodyBytes);
             }
 
             // No length and no chunks: the body ends when the device closes the connection.
@@ -316,12 +326,12 @@ namespace Gasleser
             ChunkedBody.Result result = ChunkedBody.TryDecode(_buffer, _length, _bodyStart, DeviceClient.MaxBodyBytes, out _body, out _bodyLength);
             if (result is ChunkedBody.Result.BadChunkSize bad)
             {
-                throw Unexpected($"its chunked body has a bad chunk size '{DeviceText.Printable(bad.SizeText)}'");
+                throw ExchangeCauses.UnexpectedFraming(_computerName, $"its chunked body has a bad chunk size '{DeviceText.Printable(bad.SizeText)}'");
             }
 
             if (result == ChunkedBody.Result.TooLarge)
             {
-                throw Invalid($"its answer is larger than {DeviceClient.MaxBodyBytes / 1024} KiB");
+                throw ExchangeCauses.AnswerTooLarge(_computerName, DeviceClient.MaxBodyBytes);
             }
 
             return result == ChunkedBody.Result.Complete;
@@ -360,15 +370,7 @@ namespace Gasleser
             return true;
         }
 
-        private GasleserInvalidResponseException NotHttp() => Invalid("it did not answer in HTTP: " + DeviceJsonParser.Excerpt(_buffer, _length));
-
-        /// <summary>Not a Gasleser's answer at all (not HTTP, a redirect, another status).</summary>
-        private GasleserInvalidResponseException Invalid(string what) =>
-            new GasleserInvalidResponseException($"{_computerName} did not answer like a Gasleser: {what}.", _computerName);
-
-        /// <summary>An HTTP answer to /v1/data that went wrong in its framing or encoding.</summary>
-        private GasleserInvalidResponseException Unexpected(string what) =>
-            new GasleserInvalidResponseException($"{_computerName} answered /v1/data, but {what}.", _computerName, null, InvalidResponseKind.UnexpectedAnswer);
+        private GasleserInvalidResponseException NotHttp() => ExchangeCauses.NotHttp(_computerName, DeviceJsonParser.Excerpt(_buffer, _length));
 
         internal static int IndexOf(byte[] buffer, int length, string pattern, int start = 0)
         {

@@ -295,13 +295,7 @@ namespace Gasleser.Discovery
             {
                 result = await DeviceProbe.ProbeAsync(session, _options.Timeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (GasleserFirmwareUnsupportedException)
-            {
-                Interlocked.Increment(ref _notGasleser);
-                _output.WriteVerbose($"{endpoint.ComputerName} answered 404 Not Found on /v1/data: not a Gasleser, or one with firmware older than 1.0.21; not reported.");
-                return;
-            }
-            catch (GasleserInvalidResponseException ex)
+            catch (GasleserException ex) when (ex is GasleserFirmwareUnsupportedException || ex is GasleserInvalidResponseException)
             {
                 Interlocked.Increment(ref _notGasleser);
                 _output.WriteVerbose($"{ex.Message} Not reported.");
@@ -312,9 +306,15 @@ namespace Gasleser.Discovery
                 _output.WriteVerbose($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
                 return;
             }
+            catch (GasleserException ex) when (ExchangeCauses.BrokeOff(ex))
+            {
+                // Something accepted the connection and broke off: rare on a swept address, and worth a word.
+                _output.WriteVerbose($"{ex.Message} Not reported.");
+                return;
+            }
             catch (GasleserException)
             {
-                return; // no answer (timeout, refused): the usual case of a swept address
+                return; // nothing listens, or no connection within the timeout: the usual case of a swept address
             }
 
             if (result == null)

@@ -35,7 +35,7 @@ namespace Gasleser
         public GasleserFirmwareUnsupportedException(string message, string computerName) : base(message, computerName) { }
         public override string ErrorId => "Gasleser.FirmwareUnsupported";
         public override ErrorCategory Category => ErrorCategory.NotImplemented;
-        public override string RecommendedAction => "The device's firmware is older than 1.0.21, which introduced /v1/data: update the Gasleser firmware.";
+        public override string RecommendedAction => "If this is the Gasleser, its firmware is older than 1.0.21, which introduced /v1/data: update the Gasleser's firmware. If it is not, check the address and port (Find-Gasleser can look for the device).";
     }
 
     /// <summary>Which part of an exchange with a device failed: it decides what the user should check.</summary>
@@ -80,7 +80,7 @@ namespace Gasleser
         public override string ErrorId => "Gasleser.Unreachable";
         public override ErrorCategory Category => ErrorCategory.ConnectionError;
 
-        /// <summary>Advice for one way the connection broke (see BrokenTransfer), in place of the phase's.</summary>
+        /// <summary>Advice for one way the connection broke (see ExchangeCauses), in place of the phase's.</summary>
         internal string? Advice { get; set; }
 
         public override string RecommendedAction => Advice ?? Phase switch
@@ -111,9 +111,13 @@ namespace Gasleser
         public InvalidResponseKind Kind { get; }
         public override string ErrorId => "Gasleser.InvalidResponse";
         public override ErrorCategory Category => ErrorCategory.InvalidData;
-        public override string RecommendedAction => Kind == InvalidResponseKind.UnexpectedAnswer
+
+        /// <summary>Advice for one cause (see ExchangeCauses), in place of the kind's.</summary>
+        internal string? Advice { get; set; }
+
+        public override string RecommendedAction => Advice ?? (Kind == InvalidResponseKind.UnexpectedAnswer
             ? "A Gasleser answered, but with something its API does not allow (the message names the field and value): if its clock is not set yet, wait until it has network time; otherwise update its firmware, and report the answer if it persists."
-            : "Something answered at this address, but not like a Gasleser: check that the address (and port) is the Gasleser's and not another device's.";
+            : "Something answered at this address, but not like a Gasleser: check that the address (and port) is the Gasleser's and not another device's.");
     }
 
     /// <summary>

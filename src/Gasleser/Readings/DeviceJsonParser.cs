@@ -335,11 +335,11 @@ namespace Gasleser.Readings
 
         /// <summary>Not a Gasleser's answer at all.</summary>
         private static GasleserInvalidResponseException Invalid(string what, string computerName, Exception? inner = null) =>
-            new GasleserInvalidResponseException($"{computerName} did not answer like a Gasleser: {what}.", computerName, inner, InvalidResponseKind.NotAGasleser);
+            ExchangeCauses.NotAGasleser(computerName, what, inner);
 
         /// <summary>A Gasleser's answer with something the module cannot accept.</summary>
         private static GasleserInvalidResponseException Unexpected(string what, string computerName, Exception? inner = null) =>
-            new GasleserInvalidResponseException($"{computerName} answered like a Gasleser, but {what}.", computerName, inner, InvalidResponseKind.UnexpectedAnswer);
+            ExchangeCauses.UnexpectedReading(computerName, what, inner);
 
         /// <summary>A short, printable excerpt of a body for error messages; from <paramref name="from"/> with what precedes it marked '…'.</summary>
         internal static string Excerpt(byte[] body, int length, int from = 0)

@@ -107,7 +107,7 @@ namespace Gasleser.Sessions
             {
                 if (noWait)
                 {
-                    throw turn.RateLimited(Name, $"{Name} is being asked by another command in this process right now{turn.AlsoKnownAs(Name)}; -NoWait does not wait for it.");
+                    throw ExchangeCauses.AskedByAnotherCommand(Name, turn.AlsoKnownAs(Name), turn.WallTime(turn.NextAllowed));
                 }
 
                 verbose($"{Name}: waiting for another request to the same device{turn.AlsoKnownAs(Name)} to finish.");

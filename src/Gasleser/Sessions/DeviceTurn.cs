@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -160,15 +159,15 @@ namespace Gasleser.Sessions
                 return;
             }
 
-            string at = $"{Clock.WallTime(next!.Value).ToLocalTime():HH:mm:ss} (in {Seconds(wait)} s)";
+            DateTimeOffset at = Clock.WallTime(next!.Value);
             if (noWait)
             {
-                throw RateLimited(name, $"{name} may next be asked at {at}; -NoWait does not wait.");
+                throw ExchangeCauses.NotDueNoWait(name, at, wait);
             }
 
             if (wait > LongestWaitOut)
             {
-                throw RateLimited(name, $"{name} asked not to be asked before {at}, longer than the {LongestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.");
+                throw ExchangeCauses.AskedForTooLong(name, at, wait, LongestWaitOut);
             }
 
             verbose?.Invoke($"{name}: waiting {Seconds(wait)} s for the device's turn: it allows one request every {DeviceLimit.TotalSeconds:0} s, and this process asked it last at {WallTime(LastRequest)?.ToLocalTime():HH:mm:ss}{AlsoKnownAs(name)}.");
@@ -202,10 +201,7 @@ namespace Gasleser.Sessions
             if (whenSaturated == WhenSaturated.FailAtOnce)
             {
                 DateTimeOffset askAgain = neighbour.LastRejected!.Value + Neighbour.SaturationMemory;
-                throw KeptBusy(name, neighbour,
-                    $"{name} is kept busy by another client, not by this module: it seems to poll the device {neighbour.IntervalText}, which leaves no room for another reading ({neighbour.Evidence}). "
-                    + $"So it was not asked: a request now would fail and cost that client its reading. This module asks it again after {askAgain.ToLocalTime():HH:mm:ss}; -Force asks now (at most {MostRequestsOnRateLimit} requests).",
-                    askAgain);
+                throw ExchangeCauses.KeptBusyNotAsked(name, neighbour.IntervalText, neighbour.Evidence, askAgain, MostRequestsOnRateLimit, neighbour.Interval ?? DeviceLimit);
             }
 
             return whenSaturated == WhenSaturated.AskOnce ? 1 : MostRequestsOnRateLimit;
@@ -221,13 +217,10 @@ namespace Gasleser.Sessions
         public TimeSpan ComeBackLaterFor(ComeBackLater answer, string name, int attempt, TimeSpan waitedOut, bool noWait, int requestsAllowed = MostRequestsOnRateLimit)
         {
             TimeSpan window = StartWindow(answer.RetryAfter);
-            string when = $"It will accept requests again at {Clock.WallTime(Clock.Elapsed + window).ToLocalTime():HH:mm:ss} (in {Seconds(window)} s).";
+            DateTimeOffset acceptsAt = Clock.WallTime(Clock.Elapsed + window);
             if (waitedOut + window > LongestWaitOut)
             {
-                // What ran out may be the window alone, or the total with what this command already waited: say which.
-                throw RateLimited(name, waitedOut > TimeSpan.Zero
-                    ? $"{name} answered {answer.Answer}. {when} This command has already waited {Seconds(waitedOut)} s for it, and waits at most {LongestWaitOut.TotalSeconds:0} s in all: try again then."
-                    : $"{name} answered {answer.Answer}. {when} That is longer than the {LongestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.");
+                throw ExchangeCauses.WindowTooLong(name, answer.Answer, acceptsAt, window, waitedOut, LongestWaitOut, WallTime(NextAllowed));
             }
 
             bool spent = answer.IsRateLimit ? attempt + 1 >= requestsAllowed : attempt >= RetriesOnRateLimit;
@@ -236,21 +229,15 @@ namespace Gasleser.Sessions
                 if (answer.IsRateLimit)
                 {
                     NeighbourEstimate neighbour = Neighbour.Estimate();
-                    throw KeptBusy(name, neighbour,
-                        $"{name} answered {answer.Answer} {attempt + 1} time(s): another client, not this module, is polling it; it seems to poll {neighbour.IntervalText}"
-                        + (neighbour.Saturated ? ", which leaves no room for another reading" : "") + $" ({neighbour.Evidence}). {when}",
-                        WallTime(NextAllowed));
+                    throw ExchangeCauses.KeptBusyAfterAnswers(name, answer.Answer, attempt + 1, neighbour.IntervalText, neighbour.Saturated, neighbour.Evidence,
+                        acceptsAt, window, WallTime(NextAllowed), neighbour.Interval ?? DeviceLimit);
                 }
 
-                throw RateLimited(name, $"{name} answered {answer.Answer} {attempt + 1} time(s): {answer.Why}. {when}");
+                throw ExchangeCauses.StillUnavailable(name, answer.Answer, attempt + 1, answer.Why, acceptsAt, window, WallTime(NextAllowed));
             }
 
             return window;
         }
-
-        /// <summary>RateLimited because another client uses the device: names it, its estimated interval, and what helps.</summary>
-        public GasleserRateLimitedException KeptBusy(string name, NeighbourEstimate neighbour, string message, DateTimeOffset? nextAllowed) =>
-            new GasleserRateLimitedException(message, name, nextAllowed, neighbour.Interval ?? DeviceLimit);
 
         /// <summary>The device's window after a "come back later": its Retry-After, at least the spacing, from now.</summary>
         public TimeSpan StartWindow(TimeSpan? retryAfter)
@@ -270,10 +257,7 @@ namespace Gasleser.Sessions
         /// <summary>The wall-clock label of a time on this turn's clock.</summary>
         public DateTimeOffset? WallTime(TimeSpan? elapsed) => elapsed.HasValue ? Clock.WallTime(elapsed.Value) : (DateTimeOffset?)null;
 
-        public GasleserRateLimitedException RateLimited(string name, string message) =>
-            new GasleserRateLimitedException(message, name, WallTime(NextAllowed));
-
-        public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        public static string Seconds(TimeSpan span) => ExchangeCauses.Seconds(span);
     }
 
     /// <summary>A device's "come back later": how long it asked for (if it said), and words for messages.</summary>

@@ -54,7 +54,7 @@ namespace Gasleser.Sessions
                 TimeSpan wait = busyUntil.Value - now;
                 if (noWait)
                 {
-                    throw turn.RateLimited(name, $"{name} was asked by another process on this machine; it may next be asked at {busyUntil.Value.ToLocalTime():HH:mm:ss} (in {DeviceTurn.Seconds(wait)} s). -NoWait does not wait.");
+                    throw ExchangeCauses.AskedByAnotherProcess(name, busyUntil.Value, wait, turn.WallTime(turn.NextAllowed));
                 }
 
                 if (busyUntil != toldUntil)
