@@ -193,6 +193,10 @@ public sealed class DeviceTurnTests : IDisposable
         Assert.Equal(new[] { "Gasleser.RateLimited" }, result.ErrorIds);
         Assert.Contains("503 Service Unavailable", result.Errors[0].Exception.Message);
         Assert.Contains("in 120.0 s", result.Errors[0].Exception.Message);
+        // The advice fits a device that is starting up, not one shared with another client.
+        string advice = ((GasleserException)result.Errors[0].Exception).RecommendedAction;
+        Assert.Contains("temporarily unavailable", advice);
+        Assert.DoesNotContain("Home Assistant", advice);
         Assert.Single(device.Device.Requests);
         Assert.True(_devices.Now - start < TimeSpan.FromSeconds(1));
     }

@@ -203,6 +203,9 @@ public sealed class ErrorTests : IDisposable
 
         Assert.Equal(ExchangePhase.Connect, error.Phase);
         Assert.Contains("connection refused", error.Message);
+        // The host answered (it refused): the advice is about the port, not the network.
+        Assert.Contains("port", error.RecommendedAction);
+        Assert.DoesNotContain("ping", error.RecommendedAction);
     }
 
     [Fact]

@@ -91,6 +91,10 @@ public sealed class GetGasleserReadingTests(Xunit.Abstractions.ITestOutputHelper
         Assert.Equal(device.Address, error.TargetObject);
         Assert.Contains("may next be asked", error.Exception.Message);
         Assert.NotNull(((GasleserRateLimitedException)error.Exception).NextAllowed);
+        // The wait is this module's own spacing, not another client's polling: the advice says so.
+        string advice = ((GasleserException)error.Exception).RecommendedAction;
+        Assert.Contains("without -NoWait", advice);
+        Assert.DoesNotContain("Home Assistant", advice);
         Assert.Single(device.Device.Requests);
     }
 

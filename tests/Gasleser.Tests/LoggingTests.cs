@@ -128,6 +128,23 @@ public sealed class LoggingTests : IDisposable
     }
 
     [Fact]
+    public void A_row_with_more_fields_than_its_header_is_refused_not_read_from_its_first_fields()
+    {
+        // An unquoted 1,234 splits into two fields: read by position the row would say 1 m³, a silent 1000× error.
+        string log = File("split.csv");
+        System.IO.File.WriteAllText(log, "DeviceId,Timestamp,TotalConsumption\nGAS_1,2025-09-25T10:00:00Z,1,234\nGAS_1,2025-09-25T11:00:00Z,1235\n");
+
+        ShellResult imported = _shell.Run($"Import-GasleserLog '{log}'");
+
+        Assert.Equal(1235, Assert.Single(imported.Readings).TotalConsumption);
+        ErrorRecord error = Assert.Single(imported.Errors);
+        Assert.StartsWith("Gasleser.InvalidReading", error.FullyQualifiedErrorId);
+        Assert.Contains(log + ", line 2", error.Exception.Message);
+        Assert.Contains("4 fields", error.Exception.Message);
+        Assert.Contains("header has 3", error.Exception.Message);
+    }
+
+    [Fact]
     public void A_date_pattern_in_the_path_rotates_by_the_readings_own_time_across_a_month_boundary()
     {
         string pattern = Path.Combine(_folder, "gas-{0:yyyy-MM}.csv");

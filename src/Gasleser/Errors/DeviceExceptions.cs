@@ -24,9 +24,12 @@ namespace Gasleser
         public TimeSpan? OtherClientInterval { get; }
         public override string ErrorId => "Gasleser.RateLimited";
         public override ErrorCategory Category => ErrorCategory.ResourceBusy;
-        public override string RecommendedAction => OtherClientInterval is TimeSpan interval
+        /// <summary>Advice for one cause (see ExchangeCauses: a 503 window, this module's own spacing), in place of the general one.</summary>
+        internal string? Advice { get; set; }
+
+        public override string RecommendedAction => Advice ?? (OtherClientInterval is TimeSpan interval
             ? $"Another client polls this device about every {interval.TotalSeconds:0} s, and the device allows one request every 10 s between all its clients. Raise that client's polling interval to 30 s or more (Home Assistant: the Gasleser integration's scan interval), or read the value from that client instead, or use -MaxAge to accept a recent reading from this session."
-            : "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: try again after the wait the message names (NextAllowed holds the time), or use -MaxAge to accept a recent cached reading.";
+            : "The device allows one request every 10 seconds. Another client (a Home Assistant integration, another script) may be polling it: try again after the wait the message names (NextAllowed holds the time), or use -MaxAge to accept a recent cached reading.");
     }
 
     /// <summary>Gasleser.FirmwareUnsupported: 404 on /v1/data.</summary>

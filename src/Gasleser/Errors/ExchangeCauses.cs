@@ -29,9 +29,16 @@ namespace Gasleser
 
         // ---- The connection: the request never left this computer.
 
+        /// <summary>The host answered, but nothing listens on the port (or a device restarting is not listening yet).</summary>
+        public const string RefusedAdvice =
+            "The address answered, but refused the connection: nothing listens on that port there. Check the port (a Gasleser listens on 80) and that the address is the Gasleser's, not another computer's (Find-Gasleser can look for it). A Gasleser that is restarting refuses for a few seconds: try again in a moment.";
+
         /// <summary>Refused, host or network unreachable: <paramref name="why"/> says which.</summary>
         public static GasleserUnreachableException NotConnected(string name, string why, Exception inner) =>
-            new GasleserUnreachableException($"{name} could not be reached: {why}.", name, inner, ExchangePhase.Connect);
+            new GasleserUnreachableException($"{name} could not be reached: {why}.", name, inner, ExchangePhase.Connect)
+            {
+                Advice = (inner as SocketException)?.SocketErrorCode == SocketError.ConnectionRefused ? RefusedAdvice : null,
+            };
 
         public static GasleserTimeoutException ConnectTimedOut(string name, TimeSpan timeout) =>
             new GasleserTimeoutException($"{name} did not accept a connection within {Within(timeout)}.", name, ExchangePhase.Connect);
@@ -168,9 +175,17 @@ namespace Gasleser
 
         // ---- The device's turn: waits that would run too long, or were not to be waited.
 
+        /// <summary>-NoWait met this module's own spacing (this process, another command or another process asked last).</summary>
+        public const string OwnSpacingAdvice =
+            "The device allows one request every 10 s, so this module leaves 10 s between requests to a device, across this user's processes; the wait is its own, not another client's. Run the command without -NoWait to wait for the device's turn (10 s at most), or use -MaxAge to take a recent reading this session already has.";
+
+        /// <summary>A 503 (starting up, updating) whose come-back time is past what a command waits.</summary>
+        public const string UnavailableAdvice =
+            "The device said it is temporarily unavailable (starting up, updating or overloaded) and when to come back: it recovers on its own. Try again after the time the message names (NextAllowed holds it); if it says so for long, restart the device (power it off and on).";
+
         /// <summary>-NoWait, and the device's turn (<paramref name="next"/>, in <paramref name="wait"/>) has not come.</summary>
         public static GasleserRateLimitedException NotDueNoWait(string name, DateTimeOffset next, TimeSpan wait) =>
-            new GasleserRateLimitedException($"{name} may next be asked at {At(next, wait)}; -NoWait does not wait.", name, next);
+            new GasleserRateLimitedException($"{name} may next be asked at {At(next, wait)}; -NoWait does not wait.", name, next) { Advice = OwnSpacingAdvice };
 
         /// <summary>The device asked for a wait longer than a command waits for it.</summary>
         public static GasleserRateLimitedException AskedForTooLong(string name, DateTimeOffset next, TimeSpan wait, TimeSpan longestWaitOut) =>
@@ -179,28 +194,28 @@ namespace Gasleser
 
         /// <summary>-NoWait, and another command of this process is asking the device now.</summary>
         public static GasleserRateLimitedException AskedByAnotherCommand(string name, string alsoKnownAs, DateTimeOffset? next) =>
-            new GasleserRateLimitedException($"{name} is being asked by another command in this process right now{alsoKnownAs}; -NoWait does not wait for it.", name, next);
+            new GasleserRateLimitedException($"{name} is being asked by another command in this process right now{alsoKnownAs}; -NoWait does not wait for it.", name, next) { Advice = OwnSpacingAdvice };
 
         /// <summary>-NoWait, and another process on this machine holds the device until <paramref name="busyUntil"/>.</summary>
         public static GasleserRateLimitedException AskedByAnotherProcess(string name, DateTimeOffset busyUntil, TimeSpan wait, DateTimeOffset? next) =>
             new GasleserRateLimitedException(
-                $"{name} was asked by another process on this machine; it may next be asked at {At(busyUntil, wait)}. -NoWait does not wait.", name, next);
+                $"{name} was asked by another process on this machine; it may next be asked at {At(busyUntil, wait)}. -NoWait does not wait.", name, next) { Advice = OwnSpacingAdvice };
 
         /// <summary>
         /// A "come back later" (<paramref name="answer"/>, e.g. "429 Too Many Requests") whose window would take the
         /// command past <paramref name="longestWaitOut"/>: the window alone, or with what it already waited out.
         /// </summary>
-        public static GasleserRateLimitedException WindowTooLong(string name, string answer, DateTimeOffset acceptsAt, TimeSpan window, TimeSpan waitedOut, TimeSpan longestWaitOut, DateTimeOffset? next) =>
+        public static GasleserRateLimitedException WindowTooLong(string name, string answer, bool rateLimit, DateTimeOffset acceptsAt, TimeSpan window, TimeSpan waitedOut, TimeSpan longestWaitOut, DateTimeOffset? next) =>
             new GasleserRateLimitedException(
                 waitedOut > TimeSpan.Zero
                     ? $"{name} answered {answer}. {AcceptsAgain(acceptsAt, window)} This command has already waited {Seconds(waitedOut)} s for it, and waits at most {longestWaitOut.TotalSeconds:0} s in all: try again then."
                     : $"{name} answered {answer}. {AcceptsAgain(acceptsAt, window)} That is longer than the {longestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.",
                 name,
-                next);
+                next) { Advice = rateLimit ? null : UnavailableAdvice };
 
         /// <summary>A "come back later" that is not a 429 (a 503 starting up), still after the retries.</summary>
         public static GasleserRateLimitedException StillUnavailable(string name, string answer, int times, string why, DateTimeOffset acceptsAt, TimeSpan window, DateTimeOffset? next) =>
-            new GasleserRateLimitedException($"{name} answered {answer} {times} time(s): {why}. {AcceptsAgain(acceptsAt, window)}", name, next);
+            new GasleserRateLimitedException($"{name} answered {answer} {times} time(s): {why}. {AcceptsAgain(acceptsAt, window)}", name, next) { Advice = UnavailableAdvice };
 
         /// <summary>
         /// 429 after the requests a call may send: another client polls the device <paramref name="intervalText"/>

@@ -51,6 +51,7 @@ namespace Gasleser.Logging
                 };
                 using CsvRows rows = CsvRows.Open(text, options);
                 Dictionary<string, int> columns = Columns(rows, path);
+                int headerFields = rows.Headers.Count;
                 var fields = new string?[columns.Count == 0 ? 0 : MaxIndex(columns) + 1];
                 TimeZoneInfo zone = TimeZoneInfo.Local;
                 DateTimeOffset hostNow = DateTimeOffset.UtcNow;
@@ -62,6 +63,15 @@ namespace Gasleser.Logging
                     if (rows.LineNumber == malformedLine)
                     {
                         output.WriteError(Invalid(path, rows.LineNumber, "the row is cut short (a line left half-written) or its quotes are broken."));
+                        continue;
+                    }
+
+                    // An unquoted separator inside a value (a total written 1,234) splits it, and every field after it
+                    // shifts: read by position, the row would be wrong without a sign of it.
+                    if (rows.FieldCount > headerFields)
+                    {
+                        output.WriteError(Invalid(path, rows.LineNumber,
+                            $"the row has {rows.FieldCount.ToString(CultureInfo.InvariantCulture)} fields, but the header has {headerFields.ToString(CultureInfo.InvariantCulture)}: a value holds the column separator without quotes (a number written 1,234, say), so the fields cannot be matched to their columns. Quote that value (\"1,234\") or write it without the separator."));
                         continue;
                     }
 

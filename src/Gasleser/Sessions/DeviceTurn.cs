@@ -220,7 +220,7 @@ namespace Gasleser.Sessions
             DateTimeOffset acceptsAt = Clock.WallTime(Clock.Elapsed + window);
             if (waitedOut + window > LongestWaitOut)
             {
-                throw ExchangeCauses.WindowTooLong(name, answer.Answer, acceptsAt, window, waitedOut, LongestWaitOut, WallTime(NextAllowed));
+                throw ExchangeCauses.WindowTooLong(name, answer.Answer, answer.IsRateLimit, acceptsAt, window, waitedOut, LongestWaitOut, WallTime(NextAllowed));
             }
 
             bool spent = answer.IsRateLimit ? attempt + 1 >= requestsAllowed : attempt >= RetriesOnRateLimit;
