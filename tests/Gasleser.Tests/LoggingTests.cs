@@ -239,9 +239,9 @@ public sealed class LoggingTests : IDisposable
     }
 
     [Fact]
-    public void A_watch_whose_log_another_process_holds_for_36_seconds_loses_no_row_and_warns_once()
+    public void A_watch_whose_log_another_process_holds_across_two_polls_loses_no_row_and_warns_once()
     {
-        // Real time (about 50 s: five polls 12 s apart): on the virtual clock the watch polls ahead of the pipeline, so the hold could
+        // Real time (about 35 s: four polls 11 s apart): on the virtual clock the watch polls ahead of the pipeline, so the hold could
         // not be placed between two readings reaching Export-GasleserLog.
         using var devices = new SimulatedDevices(realTime: true);
         var device = devices.Start();
@@ -252,25 +252,25 @@ public sealed class LoggingTests : IDisposable
             [void][Console]::In.ReadLine(); $file.Dispose(); [Console]::Out.WriteLine('unlocked'); [Console]::Out.Flush()
             """, new Dictionary<string, string> { ["HELD_LOG"] = log }, redirectInput: true);
 
-        // The device answers poll 2 only once the other process holds the log, and poll 5 once it let go (36 s later).
+        // The device answers poll 2 only once the other process holds the log, and poll 4 once it let go (22 s later): polls 2 and 3 wait.
         device.RequestServed += _ =>
         {
             int served = device.Device.Requests.Count;
-            if (served == 2 || served == 5)
+            if (served == 2 || served == 4)
             {
                 holder.StandardInput.WriteLine(served == 2 ? "lock" : "unlock");
                 Assert.Equal(served == 2 ? "locked" : "unlocked", holder.StandardOutput.ReadLine());
             }
         };
 
-        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 5 | Export-GasleserLog '{log}'");
+        ShellResult result = _shell.Run($"Watch-GasleserReading {device.Address} -Count 4 -Interval 10 | Export-GasleserLog '{log}'");
         holder.WaitForExit();
 
         Assert.Empty(result.Errors);
         Assert.Single(result.Warnings);
-        Assert.Equal(5, device.Device.Requests.Count(r => r.Status == 200));
+        Assert.Equal(4, device.Device.Requests.Count(r => r.Status == 200));
         var timestamps = _shell.Run($"Import-GasleserLog '{log}'").Readings.Select(r => r.Timestamp).ToList();
-        Assert.Equal(5, timestamps.Count);
+        Assert.Equal(4, timestamps.Count);
         Assert.Equal(timestamps.Order(), timestamps);
     }
 
