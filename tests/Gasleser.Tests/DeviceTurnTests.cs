@@ -161,8 +161,31 @@ public sealed class DeviceTurnTests : IDisposable
         Assert.Equal(new[] { "Gasleser.RateLimited" }, result.ErrorIds);
         Assert.Contains("in 30.0 s", result.Errors[0].Exception.Message);
         Assert.DoesNotContain("Wait 10 s", result.Errors[0].Exception.Message);
+        // The device asked for 30 s each time: nothing measured another client's rhythm, so none is claimed.
+        Assert.DoesNotContain("about every 10 s", result.Errors[0].Exception.Message);
+        Assert.Contains("asking to wait 30 s (Retry-After)", result.Errors[0].Exception.Message);
+        Assert.DoesNotContain("about every 10 s", ((GasleserException)result.Errors[0].Exception).RecommendedAction);
         Assert.Equal(new[] { 0.0, 30.0 }, device.Device.Requests.Select(r => (r.Arrival - start).TotalSeconds));
         Assert.True(_devices.Now - start <= DeviceTurn.LongestWaitOut + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void The_wait_for_the_devices_turn_counts_toward_the_60_s_a_command_waits_in_all()
+    {
+        DeviceServer device = _devices.Start();
+        _shell.Run($"Get-GasleserReading {device.Address}"); // its turn: the next request waits about 10.5 s
+        device.Device.Fault = DeviceFault.Unavailable;
+        device.Device.RetryAfterSeconds = 55;
+        DateTimeOffset start = _devices.Now;
+
+        ShellResult result = _shell.Run($"Get-GasleserReading {device.Address}");
+
+        Assert.Equal(new[] { "Gasleser.RateLimited" }, result.ErrorIds);
+        string message = result.Errors[0].Exception.Message;
+        Assert.Contains("already waited 10.", message); // the turn's wait, named
+        Assert.Contains("at most 60 s in all", message);
+        Assert.True(_devices.Now - start <= DeviceTurn.LongestWaitOut, $"waited {(_devices.Now - start).TotalSeconds} s in all");
+        Assert.Equal(2, device.Device.Requests.Count);
     }
 
     [Fact]

@@ -207,7 +207,7 @@ namespace Gasleser
         /// </summary>
         public static GasleserRateLimitedException WindowTooLong(string name, string answer, bool rateLimit, DateTimeOffset acceptsAt, TimeSpan window, TimeSpan waitedOut, TimeSpan longestWaitOut, DateTimeOffset? next) =>
             new GasleserRateLimitedException(
-                waitedOut > TimeSpan.Zero
+                waitedOut >= TimeSpan.FromSeconds(1) // its turn, its exchanges and earlier windows
                     ? $"{name} answered {answer}. {AcceptsAgain(acceptsAt, window)} This command has already waited {Seconds(waitedOut)} s for it, and waits at most {longestWaitOut.TotalSeconds:0} s in all: try again then."
                     : $"{name} answered {answer}. {AcceptsAgain(acceptsAt, window)} That is longer than the {longestWaitOut.TotalSeconds:0} s a command waits for a device: try again then.",
                 name,
@@ -221,17 +221,19 @@ namespace Gasleser
         /// 429 after the requests a call may send: another client polls the device <paramref name="intervalText"/>
         /// (<paramref name="evidence"/> says from what), and may leave no room for another reading.
         /// </summary>
-        public static GasleserRateLimitedException KeptBusyAfterAnswers(string name, string answer, int times, string intervalText, bool saturated, string evidence,
-            DateTimeOffset acceptsAt, TimeSpan window, DateTimeOffset? next, TimeSpan otherClientInterval) =>
+        public static GasleserRateLimitedException KeptBusyAfterAnswers(string name, string answer, int times, string? intervalText, bool saturated, string evidence,
+            DateTimeOffset acceptsAt, TimeSpan window, DateTimeOffset? next, TimeSpan? otherClientInterval) =>
             new GasleserRateLimitedException(
-                $"{name} answered {answer} {times} time(s): another client, not this module, is polling it; it seems to poll {intervalText}"
+                $"{name} answered {answer} {times} time(s): another client, not this module, is asking it"
+                + (intervalText != null ? $"; it seems to poll {intervalText}" : "")
                 + (saturated ? ", which leaves no room for another reading" : "") + $" ({evidence}). {AcceptsAgain(acceptsAt, window)}",
                 name, next, otherClientInterval);
 
         /// <summary>Not asked at all: another client is known to leave the device no room, and the call does not insist.</summary>
-        public static GasleserRateLimitedException KeptBusyNotAsked(string name, string intervalText, string evidence, DateTimeOffset askAgain, int mostRequests, TimeSpan otherClientInterval) =>
+        public static GasleserRateLimitedException KeptBusyNotAsked(string name, string? intervalText, string evidence, DateTimeOffset askAgain, int mostRequests, TimeSpan? otherClientInterval) =>
             new GasleserRateLimitedException(
-                $"{name} is kept busy by another client, not by this module: it seems to poll the device {intervalText}, which leaves no room for another reading ({evidence}). "
+                $"{name} is kept busy by another client, not by this module"
+                + (intervalText != null ? $": it seems to poll the device {intervalText}, which" : ", which") + $" leaves no room for another reading ({evidence}). "
                 + $"So it was not asked: a request now would fail and cost that client its reading. This module asks it again after {askAgain.ToLocalTime():HH:mm:ss}; -Force asks now (at most {mostRequests} requests).",
                 name, askAgain, otherClientInterval);
 

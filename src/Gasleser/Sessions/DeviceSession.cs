@@ -129,7 +129,9 @@ namespace Gasleser.Sessions
                     verbose($"{Name}: another client keeps the device busy (see Get-GasleserSession); asking once, with no retry after a 429.");
                 }
 
-                TimeSpan waitedOut = TimeSpan.Zero;
+                // What a command waits for a device in all (DeviceTurn.LongestWaitOut) counts from here: the wait for
+                // its turn, the exchanges and the windows of its "come back later" answers.
+                TimeSpan began = Clock.Elapsed;
                 for (int attempt = 0; ; attempt++)
                 {
                     // After a "come back later" the wait was announced with its reason; it is not told twice.
@@ -147,14 +149,13 @@ namespace Gasleser.Sessions
                             TimeSpan window;
                             try
                             {
-                                window = turn.ComeBackLaterFor(answer, Name, attempt, waitedOut, noWait, requestsAllowed);
+                                window = turn.ComeBackLaterFor(answer, Name, attempt, Clock.Elapsed - began, noWait, requestsAllowed);
                             }
                             finally
                             {
                                 ExchangeGate.Release(turn, verbose);
                             }
 
-                            waitedOut += window;
                             verbose($"{Name}: answered {answer.Answer} ({answer.Why}); waiting its {DeviceTurn.Seconds(window)} s window, then retrying ({attempt + 1} of {(answer.IsRateLimit ? requestsAllowed - 1 : DeviceTurn.RetriesOnRateLimit)}).");
                         }
                     }

@@ -201,7 +201,7 @@ namespace Gasleser.Sessions
             if (whenSaturated == WhenSaturated.FailAtOnce)
             {
                 DateTimeOffset askAgain = neighbour.LastRejected!.Value + Neighbour.SaturationMemory;
-                throw ExchangeCauses.KeptBusyNotAsked(name, neighbour.IntervalText, neighbour.Evidence, askAgain, MostRequestsOnRateLimit, neighbour.Interval ?? DeviceLimit);
+                throw ExchangeCauses.KeptBusyNotAsked(name, neighbour.IntervalText, neighbour.Evidence, askAgain, MostRequestsOnRateLimit, neighbour.Interval);
             }
 
             return whenSaturated == WhenSaturated.AskOnce ? 1 : MostRequestsOnRateLimit;
@@ -210,7 +210,7 @@ namespace Gasleser.Sessions
         /// <summary>
         /// The device said "come back later": its window (its Retry-After, at least the spacing) starts now.
         /// Returns the window to wait before the next try of a command that made <paramref name="attempt"/> + 1
-        /// tries and waited out <paramref name="waitedOut"/> so far; throws RateLimited when it must not try again
+        /// tries and spent <paramref name="waitedOut"/> on the device so far (its turn, its exchanges, earlier windows); throws RateLimited when it must not try again
         /// (its requests spent — <paramref name="requestsAllowed"/> for a 429 — -NoWait, or more than
         /// <see cref="LongestWaitOut"/> in all). A RateLimited after a 429 names the other client and its rhythm.
         /// </summary>
@@ -230,7 +230,7 @@ namespace Gasleser.Sessions
                 {
                     NeighbourEstimate neighbour = Neighbour.Estimate();
                     throw ExchangeCauses.KeptBusyAfterAnswers(name, answer.Answer, attempt + 1, neighbour.IntervalText, neighbour.Saturated, neighbour.Evidence,
-                        acceptsAt, window, WallTime(NextAllowed), neighbour.Interval ?? DeviceLimit);
+                        acceptsAt, window, WallTime(NextAllowed), neighbour.Interval);
                 }
 
                 throw ExchangeCauses.StillUnavailable(name, answer.Answer, attempt + 1, answer.Why, acceptsAt, window, WallTime(NextAllowed));

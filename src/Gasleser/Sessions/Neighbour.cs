@@ -87,12 +87,17 @@ namespace Gasleser.Sessions
             DateTimeOffset lastRejected = rejected.Max(s => s.At);
             List<Sighting> sinceServed = seen.AsEnumerable().Reverse().TakeWhile(s => !s.Served).ToList();
             bool saturated = sinceServed.Count >= 2 && now - lastRejected < SaturationMemory;
-            if (saturated)
+            TimeSpan? known = saturated ? DeviceTurn.DeviceLimit : interval;
+
+            // A device that asks for a longer window than its 10 s (Retry-After: 30) is not busy 10 s of every P: the
+            // share says nothing of another client's rhythm then, and none is claimed.
+            TimeSpan? longestRetryAfter = rejected.Max(s => s.RetryAfter);
+            if (longestRetryAfter > DeviceTurn.Spacing)
             {
-                interval = DeviceTurn.DeviceLimit;
+                known = null;
             }
 
-            return new NeighbourEstimate(true, interval, saturated, rejected.Count, seen.Count, firstRejected, first.Count, lastRejected);
+            return new NeighbourEstimate(true, known, saturated, rejected.Count, seen.Count, firstRejected, first.Count, lastRejected, longestRetryAfter);
         }
 
         // Merges the file's sightings with this process's, applies the change, keeps the last Memory, writes back.
@@ -260,10 +265,12 @@ namespace Gasleser.Sessions
     /// <summary>What this user's processes have seen of another client on a device, at one moment.</summary>
     internal sealed class NeighbourEstimate
     {
-        public static readonly NeighbourEstimate None = new NeighbourEstimate(false, null, false, 0, 0, 0, 0, null);
+        public static readonly NeighbourEstimate None = new NeighbourEstimate(false, null, false, 0, 0, 0, 0, null, null);
 
-        public NeighbourEstimate(bool seen, TimeSpan? interval, bool saturated, int rejected, int requests, int firstRejected, int firstRequests, DateTimeOffset? lastRejected)
+        public NeighbourEstimate(bool seen, TimeSpan? interval, bool saturated, int rejected, int requests, int firstRejected, int firstRequests, DateTimeOffset? lastRejected,
+            TimeSpan? longestRetryAfter)
         {
+            LongestRetryAfter = longestRetryAfter;
             Seen = seen;
             Interval = interval;
             Saturated = saturated;
@@ -293,15 +300,19 @@ namespace Gasleser.Sessions
 
         public DateTimeOffset? LastRejected { get; }
 
-        /// <summary>"about every 10 s", rounded as far as the evidence allows.</summary>
-        public string IntervalText => Interval is TimeSpan interval
+        /// <summary>The longest Retry-After the 429s asked for, when they said.</summary>
+        public TimeSpan? LongestRetryAfter { get; }
+
+        /// <summary>"about every 10 s", rounded as far as the evidence allows; null when it does not tell.</summary>
+        public string? IntervalText => Interval is TimeSpan interval
             ? "about every " + (interval.TotalSeconds < 15 ? interval.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) : (Math.Round(interval.TotalSeconds / 5) * 5).ToString("0", CultureInfo.InvariantCulture)) + " s"
-            : "at an unknown interval";
+            : null;
 
         /// <summary>How much of the device's capacity (one request every 10 s) the other client takes, in percent.</summary>
         public double? Load => Interval is TimeSpan interval ? Math.Round(100 * DeviceTurn.DeviceLimit.TotalSeconds / interval.TotalSeconds) : (double?)null;
 
         /// <summary>What was seen, for messages: "12 of this user's 14 requests in the last 15 min were answered 429".</summary>
-        public string Evidence => $"{Rejected} of this user's {Requests} request(s) to it in the last {Neighbour.Memory.TotalMinutes:0} min were answered 429 Too Many Requests";
+        public string Evidence => $"{Rejected} of this user's {Requests} request(s) to it in the last {Neighbour.Memory.TotalMinutes:0} min were answered 429 Too Many Requests"
+            + (LongestRetryAfter > DeviceTurn.Spacing ? $", asking to wait {LongestRetryAfter.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s (Retry-After)" : "");
     }
 }
