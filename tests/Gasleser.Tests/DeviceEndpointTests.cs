@@ -104,4 +104,65 @@ public sealed class DeviceEndpointTests
         Assert.Contains("'gasleser.local'", error.Message);
         Assert.DoesNotContain("IPv6", error.Message);
     }
+
+    [Theory]
+    [InlineData("# the meter")]
+    [InlineData("#192.168.2.132")]
+    public void A_comment_line_is_told_it_is_a_comment_not_a_query_string_and_gets_no_empty_example(string input)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Contains("comment", error.Message);
+        Assert.DoesNotContain("query string", error.Message);
+        Assert.DoesNotContain("''", error.Message);
+    }
+
+    [Fact]
+    public void A_comment_after_an_address_is_told_it_is_a_comment_and_the_address_is_shown()
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse("192.168.2.132 # the meter"));
+
+        Assert.Contains("'# the meter' is a comment", error.Message);
+        Assert.Contains("'192.168.2.132'", error.Message);
+        Assert.DoesNotContain("query string", error.Message);
+    }
+
+    [Theory]
+    [InlineData("http://192.168.2.132/v1/data#top", "192.168.2.132")]
+    [InlineData("http://192.168.2.132:8080/#top", "192.168.2.132:8080")]
+    [InlineData("192.168.2.132#x", "192.168.2.132")]
+    public void A_fragment_is_dropped_as_a_browser_drops_it_for_it_is_never_sent(string input, string computerName)
+    {
+        Assert.Equal(computerName, DeviceEndpoint.Parse(input).ComputerName);
+    }
+
+    [Fact]
+    public void A_query_string_before_a_fragment_is_named_a_query_string_without_the_fragment()
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse("http://192.168.2.132/v1/data?x=1#top"));
+
+        Assert.Contains("'?x=1' is a query string", error.Message);
+        Assert.Contains("'192.168.2.132'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("http://")]
+    [InlineData("http:///v1/data")]
+    [InlineData("http://:8080")]
+    public void A_URL_without_a_host_is_told_it_has_no_host(string input)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Contains("no host", error.Message);
+        Assert.DoesNotContain("IPv4", error.Message);
+    }
+
+    [Fact]
+    public void A_port_without_a_host_is_told_it_names_no_host()
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(":8080"));
+
+        Assert.Contains("no host", error.Message);
+        Assert.DoesNotContain("IPv4", error.Message);
+    }
 }

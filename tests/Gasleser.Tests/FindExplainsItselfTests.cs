@@ -104,6 +104,18 @@ public sealed class FindExplainsItselfTests : IDisposable
     }
 
     [Fact]
+    public void A_real_sweep_says_in_Verbose_that_it_is_sweeping_not_that_it_would()
+    {
+        _subnet.Start(1);
+
+        ShellResult result = _shell.Run($"Find-Gasleser -Subnet {Small} -Port {_subnet.Port} -Verbose");
+
+        Assert.Single(Devices(result));
+        Assert.Contains($"Find-Gasleser is sweeping 6 address(es) ({Small}) with GET /v1/data on port {_subnet.Port}.", result.Verbose);
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("would"));
+    }
+
+    [Fact]
     public void A_device_another_process_holds_is_reported_Busy_with_when_it_may_next_be_asked_and_is_not_probed()
     {
         DeviceServer device = _subnet.Start(1, deviceId: "GAS_4224559401");

@@ -134,4 +134,68 @@ public sealed class FindSameListTests : IDisposable
         Assert.Equal($"Find-Gasleser would sweep 14 address(es) ({swept}) with GET /v1/data on port {_subnet.Port}.", plan); // what -WhatIf says
         Assert.Single(run.Output.Select(o => o.BaseObject).OfType<GasleserDevice>());
     }
+
+    [Theory]
+    [InlineData(DeviceFault.ClockNotSet)]
+    [InlineData(DeviceFault.ByteOrderMark)]
+    public void An_InvalidResponse_device_whose_id_was_readable_is_reported_with_it_both_times(DeviceFault fault)
+    {
+        _subnet.Start(50, fault, deviceId: "GAS_4224559450");
+
+        GasleserDevice first = Assert.Single(Find(Sweep()));
+        _devices.Clock!.Advance(TimeSpan.FromSeconds(2));
+        GasleserDevice second = Assert.Single(Find(Sweep()));
+
+        Assert.Equal(GasleserDeviceStatus.InvalidResponse, first.Status);
+        Assert.Equal("GAS_4224559450", first.DeviceId);
+        Assert.Equal("GAS_4224559450", second.DeviceId);
+    }
+
+    [Theory]
+    [InlineData(DeviceFault.HostileId)]
+    [InlineData(DeviceFault.MalformedJson)]
+    public void An_InvalidResponse_device_whose_id_is_hostile_or_unreadable_has_no_DeviceId(DeviceFault fault)
+    {
+        _subnet.Start(51, fault);
+
+        GasleserDevice found = Assert.Single(Find(Sweep()));
+
+        Assert.Equal(GasleserDeviceStatus.InvalidResponse, found.Status);
+        Assert.Equal("", found.DeviceId);
+    }
+
+    [Fact]
+    public void A_503_with_Retry_After_is_reported_with_NextAllowed_from_it_both_times()
+    {
+        DeviceServer device = _subnet.Start(52, DeviceFault.Unavailable);
+        device.Device.RetryAfterSeconds = 30;
+        DateTimeOffset asked = _devices.Now;
+
+        GasleserDevice first = Assert.Single(Find(Sweep()));
+        _devices.Clock!.Advance(TimeSpan.FromSeconds(2));
+        GasleserDevice second = Assert.Single(Find(Sweep()));
+
+        Assert.Equal(GasleserDeviceStatus.DeviceError, first.Status);
+        Assert.Equal(503, first.StatusCode);
+        Assert.NotNull(first.NextAllowed);
+        Assert.InRange((first.NextAllowed!.Value - asked).TotalSeconds, 29.0, 32.0);
+        Assert.Equal(first.NextAllowed, second.NextAllowed);
+        Assert.Single(device.Device.Requests);
+    }
+
+    [Fact]
+    public void A_second_Find_at_once_ends_with_the_same_summary_counting_the_hosts_that_are_not_a_Gasleser()
+    {
+        _subnet.Start(60);
+        _subnet.Start(61, DeviceFault.Html);
+        _subnet.Start(62, DeviceFault.OldFirmware);
+
+        ShellResult first = _shell.Run(Sweep() + " -Verbose");
+        _devices.Clock!.Advance(TimeSpan.FromSeconds(2));
+        ShellResult second = _shell.Run(Sweep() + " -Verbose");
+
+        Assert.Contains("2 other host(s) answered HTTP but are not a Gasleser", first.Verbose[^1]);
+        Assert.Equal(first.Verbose[^1], second.Verbose[^1]);
+        Assert.Contains(second.Verbose, v => v.Contains(_subnet.Prefix + "62:") && v.Contains("404"));
+    }
 }

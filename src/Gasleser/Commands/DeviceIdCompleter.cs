@@ -46,9 +46,7 @@ namespace Gasleser.Commands
         }
 
         /// <summary>A device id: 1 to 40 letters, digits, '_' and '-' (nothing a command line could misread).</summary>
-        public static bool IsDeviceId(string text) =>
-            text.Length > 0 && text.Length <= 40
-            && text.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+        public static bool IsDeviceId(string text) => Readings.FieldText.IsDeviceId(text);
 
         /// <summary>Text that reads as a Gasleser's device id ("GAS_2329790123") and cannot be a host name (no underscore is).</summary>
         public static bool LooksLikeDeviceId(string text) =>

@@ -108,8 +108,10 @@ namespace Gasleser.Commands
                 ThrottleLimit = ThrottleLimit,
                 DeviceId = DeviceId?.Trim(),
             }, Output);
-            string plan = discovery.Plan();
-            if (!ShouldProcess(plan, plan + " Probe?", "Find-Gasleser"))
+            // -WhatIf shows the first text ("would sweep"); a run that sweeps shows it as its first -Verbose line
+            // ("is sweeping"); the -Confirm prompt asks with the second.
+            string plan = discovery.Plan(whatIf: true);
+            if (!ShouldProcess(WhatIfInEffect ? plan : discovery.Plan(whatIf: false), plan + " Probe?", "Find-Gasleser"))
             {
                 return;
             }
@@ -145,5 +147,11 @@ namespace Gasleser.Commands
                 WriteWarning(discovery.NothingFound());
             }
         }
+
+        // -WhatIf given, or $WhatIfPreference set where -WhatIf was not given (as ShouldProcess decides it).
+        private bool WhatIfInEffect =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? given)
+                ? LanguagePrimitives.IsTrue(given)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 }

@@ -86,6 +86,26 @@ namespace Gasleser
                 return false;
             }
 
+            // A line of a file of addresses that is a comment ("# the meter"), or ends in one: not an address.
+            int hash = text.IndexOf('#');
+            if (hash == 0)
+            {
+                reason = "a line that begins with '#' is a comment, not an address: leave comment lines out, e.g. Get-Content meters.txt | Where-Object { $_ -notmatch '^\\s*#' }";
+                return false;
+            }
+
+            if (hash > 0 && char.IsWhiteSpace(text[hash - 1]))
+            {
+                reason = $"{DeviceText.Quote(text.Substring(hash), 40)} is a comment, not part of an address: give only the address, e.g. {DeviceText.Quote(text.Substring(0, hash).TrimEnd(), 60)}";
+                return false;
+            }
+
+            // A fragment ("#top") is never sent to the server: a browser or HTTP client drops it, and so does this.
+            if (hash > 0)
+            {
+                text = text.Substring(0, hash);
+            }
+
             bool url = false;
             if (text.IndexOf("://", StringComparison.Ordinal) >= 0)
             {
@@ -100,7 +120,16 @@ namespace Gasleser
             }
 
             // What follows the host: nothing, "/" or "/v1/data" (the device's one path, which the module asks itself).
-            int pathStart = text.IndexOfAny(new[] { '/', '?', '#' });
+            int pathStart = text.IndexOfAny(new[] { '/', '?' });
+            string hostAndPort = pathStart >= 0 ? text.Substring(0, pathStart) : text;
+            if (hostAndPort.Length == 0 || hostAndPort.StartsWith(":", StringComparison.Ordinal))
+            {
+                reason = url
+                    ? "the URL has no host after 'http://': give the device's address, e.g. http://192.168.2.132/ or 192.168.2.132"
+                    : "it names no host, only what follows one: give the device's address, e.g. 192.168.2.132 or 192.168.2.132:8080";
+                return false;
+            }
+
             if (pathStart >= 0 && !TryTakePath(text, pathStart, url, out reason))
             {
                 return false;
@@ -202,14 +231,14 @@ namespace Gasleser
             return true;
         }
 
-        // The part from the first '/', '?' or '#' on: "/" and "/v1/data" (with or without http://) name the device;
-        // a query, another path or a prefix length (a subnet) does not.
+        // The part from the first '/' or '?' on (a '#' fragment is dropped before): "/" and "/v1/data" (with or
+        // without http://) name the device; a query, another path or a prefix length (a subnet) does not.
         private static bool TryTakePath(string text, int pathStart, bool url, out string? reason)
         {
             reason = null;
             string host = text.Substring(0, pathStart);
             string path = text.Substring(pathStart);
-            int query = path.IndexOfAny(new[] { '?', '#' });
+            int query = path.IndexOf('?');
             if (query >= 0)
             {
                 reason = $"{DeviceText.Quote(path.Substring(query), 40)} is a query string, but the module asks /v1/data itself, without one: give only the address, e.g. {DeviceText.Quote(host, 60)}";

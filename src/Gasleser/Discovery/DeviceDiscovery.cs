@@ -102,21 +102,25 @@ namespace Gasleser.Discovery
             }
         }
 
-        /// <summary>What the run would do, for -WhatIf: the ranges, how many addresses, the port, the methods.</summary>
-        public string Plan()
+        /// <summary>
+        /// What the run does: the ranges, how many addresses, the port, the methods. Worded for -WhatIf and the
+        /// -Confirm prompt ("would sweep") unless <paramref name="whatIf"/> is false: the -Verbose line of a run
+        /// that does sweep ("is sweeping").
+        /// </summary>
+        public string Plan(bool whatIf = true)
         {
             var parts = new List<string>();
             if (Total > 0)
             {
-                parts.Add($"sweep {Total} address(es) ({string.Join(", ", _options.Ranges.Select(r => r.Text))}) with GET /v1/data on port {_options.Port}");
+                parts.Add($"{(whatIf ? "sweep" : "sweeping")} {Total} address(es) ({string.Join(", ", _options.Ranges.Select(r => r.Text))}) with GET /v1/data on port {_options.Port}");
             }
 
             if (_options.Mdns)
             {
-                parts.Add("browse mDNS for _gasleser._tcp.local on every multicast interface");
+                parts.Add($"{(whatIf ? "browse" : "browsing")} mDNS for _gasleser._tcp.local on every multicast interface");
             }
 
-            return parts.Count == 0 ? "Nothing to probe." : "Find-Gasleser would " + string.Join(" and ", parts) + ".";
+            return parts.Count == 0 ? "Nothing to probe." : $"Find-Gasleser {(whatIf ? "would" : "is")} " + string.Join(" and ", parts) + ".";
         }
 
         /// <summary>One line for -Verbose at the end of a run: what was asked, and who answered how.</summary>
@@ -301,6 +305,12 @@ namespace Gasleser.Discovery
                 _output.WriteVerbose($"{ex.Message} Not reported.");
                 return;
             }
+            catch (NotAGasleserAgainException again)
+            {
+                Interlocked.Increment(ref _notGasleser);
+                _output.WriteVerbose($"{again.Answer.Message} Not reported (this process asked it less than {DeviceTurn.Spacing.TotalSeconds:0.#} s ago; told from the session without a new request).");
+                return;
+            }
             catch (GasleserException ex) when (method == GasleserDiscoveryMethod.Mdns)
             {
                 _output.WriteVerbose($"{endpoint.ComputerName} announced itself over mDNS but its probe failed: {ex.Message}");
@@ -338,7 +348,8 @@ namespace Gasleser.Discovery
             {
                 ComputerName = endpoint.Host,
                 Port = endpoint.Port,
-                DeviceId = result.Reading?.DeviceId ?? "",
+                // An answer refused for another field still names the device when its id was safe to read.
+                DeviceId = result.Reading?.DeviceId ?? (result.Failure as GasleserInvalidResponseException)?.DeviceId ?? "",
                 Status = result.Status,
                 StatusCode = (result.Failure as GasleserDeviceErrorException)?.StatusCode,
                 Problem = result.Failure?.Message,

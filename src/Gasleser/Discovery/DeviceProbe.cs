@@ -56,6 +56,14 @@ namespace Gasleser.Discovery
                     ExchangeGate.Release(turn, verbose: null);
                     return new ProbeResult(GasleserDeviceStatus.RateLimited, null, stopwatch.Elapsed);
                 }
+                catch (GasleserDeviceErrorException unavailable) when (unavailable.StatusCode == 503 && unavailable.RetryAfter is TimeSpan wait)
+                {
+                    // A device starting up said when to come back: its turn waits that long, as a Get's would, and
+                    // the device is reported with that time (NextAllowed), here and when answered from the session.
+                    turn.StartWindow(wait);
+                    ExchangeGate.Release(turn, verbose: null);
+                    return Reported(session, stopwatch.Elapsed)!;
+                }
                 catch (GasleserException) when (Reported(session, stopwatch.Elapsed) is ProbeResult gasleser)
                 {
                     return gasleser;
@@ -69,12 +77,19 @@ namespace Gasleser.Discovery
 
         // Not asked again: what the last exchange with the device said, by whichever of its names it was asked
         // (a read of localhost:P, a probe of 127.0.0.1 P), so that the list is the one a probe would have made.
+        // Something that answered but is not a Gasleser fails as its probe failed, with the same error, so that
+        // the run's summary counts it as the probe's run did.
         private static ProbeResult? FromSession(DeviceSession session, DeviceTurn turn)
         {
             DeviceSession latest = SessionRegistry.All
                 .Where(s => s.Turn == turn && s.LastOutcomeAt != null)
                 .OrderByDescending(s => s.LastOutcomeAt)
                 .FirstOrDefault() ?? session;
+            if (latest.LastNotAGasleser is GasleserException notAGasleser)
+            {
+                throw new NotAGasleserAgainException(notAGasleser);
+            }
+
             return Reported(latest, responseTime: null);
         }
 
@@ -84,7 +99,11 @@ namespace Gasleser.Discovery
         {
             ExchangeOutcome.Reading when latest.LastReading != null => new ProbeResult(GasleserDeviceStatus.Online, latest.LastReading.AsCached(), responseTime),
             ExchangeOutcome.Busy => new ProbeResult(GasleserDeviceStatus.RateLimited, null, responseTime),
-            ExchangeOutcome.DeviceError => new ProbeResult(GasleserDeviceStatus.DeviceError, null, responseTime) { Failure = latest.LastFailure },
+            ExchangeOutcome.DeviceError => new ProbeResult(GasleserDeviceStatus.DeviceError, null, responseTime)
+            {
+                Failure = latest.LastFailure,
+                NextAllowed = latest.LastFailure is GasleserDeviceErrorException { StatusCode: 503, RetryAfter: TimeSpan _ } ? latest.NextAllowed : null,
+            },
             ExchangeOutcome.InvalidAnswer => new ProbeResult(GasleserDeviceStatus.InvalidResponse, null, responseTime) { Failure = latest.LastFailure },
             _ => null,
         };
@@ -106,12 +125,23 @@ namespace Gasleser.Discovery
 
         public TimeSpan? ResponseTime { get; }
 
-        /// <summary>For <see cref="GasleserDeviceStatus.Busy"/>: when another process's turn at the device ends.</summary>
+        /// <summary>
+        /// For <see cref="GasleserDeviceStatus.Busy"/>: when another process's turn at the device ends; for a 503
+        /// with Retry-After (<see cref="GasleserDeviceStatus.DeviceError"/>): when the device said to come back.
+        /// </summary>
         public DateTimeOffset? NextAllowed { get; set; }
 
         /// <summary>For <see cref="GasleserDeviceStatus.DeviceError"/> and <see cref="GasleserDeviceStatus.InvalidResponse"/>: what the device answered.</summary>
         public GasleserException? Failure { get; set; }
 
         public bool FromSession => ResponseTime == null;
+    }
+
+    /// <summary>A probe answered from the session: the device's last answer showed it is not a Gasleser (<see cref="Answer"/>).</summary>
+    internal sealed class NotAGasleserAgainException : Exception
+    {
+        public NotAGasleserAgainException(GasleserException answer) : base(answer.Message) => Answer = answer;
+
+        public GasleserException Answer { get; }
     }
 }

@@ -44,7 +44,11 @@ namespace Gasleser
         /// <summary>The device's HTTP port.</summary>
         public int Port { get; set; } = DeviceEndpoint.DefaultPort;
 
-        /// <summary>The device's id (GAS_…); empty for a device that answered only 429, which carries no id.</summary>
+        /// <summary>
+        /// The device's id (GAS_…). Also for an InvalidResponse device whose answer held a readable, safe id (the
+        /// answer was refused for another field). Empty when the answer carried none: a 429, an HTTP error, or a
+        /// device_id that is missing, unreadable or holds characters no id has.
+        /// </summary>
         public string DeviceId { get; set; } = "";
 
         public GasleserDeviceStatus Status { get; set; }
@@ -66,7 +70,10 @@ namespace Gasleser
         /// <summary>The host name the device announced over mDNS (gas-4224559459.local), when found that way.</summary>
         public string? HostName { get; set; }
 
-        /// <summary>For a Busy device: when it may next be asked (the other process's turn ends).</summary>
+        /// <summary>
+        /// For a Busy device: when it may next be asked (the other process's turn ends). For a DeviceError 503
+        /// with Retry-After (a device starting up): when it said to come back.
+        /// </summary>
         public DateTimeOffset? NextAllowed { get; set; }
 
         public override string ToString() => $"{DeviceId} at {ComputerName}:{Port} ({Status})";

@@ -118,6 +118,12 @@ namespace Gasleser
         /// <summary>Advice for one cause (see ExchangeCauses), in place of the kind's.</summary>
         internal string? Advice { get; set; }
 
+        /// <summary>
+        /// The device id a Gasleser's answer held when the answer was refused for another field (an unset clock,
+        /// a BOM, milliseconds) and the id itself reads as one (<see cref="Readings.FieldText.IsDeviceId"/>); else null.
+        /// </summary>
+        internal string? DeviceId { get; set; }
+
         public override string RecommendedAction => Advice ?? (Kind == InvalidResponseKind.UnexpectedAnswer
             ? "A Gasleser answered, but with something its API does not allow (the message names the field and value): if its clock is not set yet, wait until it has network time; otherwise update its firmware, and report the answer if it persists."
             : "Something answered at this address, but not like a Gasleser: check that the address (and port) is the Gasleser's and not another device's.");

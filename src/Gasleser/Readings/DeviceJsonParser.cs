@@ -24,6 +24,46 @@ namespace Gasleser.Readings
         /// <summary>Parses a body; its time is checked against <paramref name="hostNow"/> (default: the sessions' wall clock).</summary>
         public static GasleserReading Parse(byte[] body, int length, string computerName, DateTimeOffset? hostNow = null)
         {
+            try
+            {
+                return ParseAnswer(body, length, computerName, hostNow);
+            }
+            catch (GasleserInvalidResponseException ex) when (ex.Kind == InvalidResponseKind.UnexpectedAnswer)
+            {
+                ex.DeviceId = ReadableDeviceId(body, length);
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The device_id of an answer refused for something else, when it can be read safely: the answer is a
+        /// JSON object (after a BOM, if any) with one device_id, a string that is a device id (no control
+        /// characters, nothing a terminal could misread); else null.
+        /// </summary>
+        private static string? ReadableDeviceId(byte[] body, int length)
+        {
+            int start = length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? 3 : 0;
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(new ReadOnlyMemory<byte>(body, start, length - start), Options);
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !TryGetOnce(document.RootElement, "device_id", out JsonElement value)
+                    || value.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                string id = FieldText.DeviceId(value.GetString()!);
+                return FieldText.IsDeviceId(id) ? id : null;
+            }
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private static GasleserReading ParseAnswer(byte[] body, int length, string computerName, DateTimeOffset? hostNow)
+        {
             if (length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF)
             {
                 throw Unexpected("the answer begins with a UTF-8 byte order mark (BOM, bytes EF BB BF) before its JSON, which JSON does not allow", computerName);

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 
 namespace Gasleser.Readings
 {
@@ -76,6 +77,11 @@ namespace Gasleser.Readings
 
         /// <summary>A device id as it is meant: without the spaces around it.</summary>
         public static string DeviceId(string text) => text.Trim(' ');
+
+        /// <summary>A device id that is safe to show and to type: 1 to 40 letters, digits, '_' and '-' (nothing a command line or terminal could misread).</summary>
+        public static bool IsDeviceId(string text) =>
+            text.Length > 0 && text.Length <= 40
+            && text.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
 
         /// <summary>A meter total as it shows: -0 is 0 (a meter has no negative zero).</summary>
         public static double Total(double total) => total == 0 ? 0.0 : total;

@@ -22,6 +22,7 @@ namespace Gasleser.Sessions
         private long _rateLimitedAnswers;
         private volatile ExchangeOutcome _lastOutcome;
         private volatile GasleserException? _lastFailure;
+        private volatile GasleserException? _notAGasleser;
         private TimeSpan? _lastOutcomeAt;
         private readonly object _outcomeLock = new object();
         private volatile bool _askedByCommand;
@@ -64,6 +65,12 @@ namespace Gasleser.Sessions
 
         /// <summary>The error of the last exchange when it was a Gasleser's (an HTTP error, a field it cannot accept); else null.</summary>
         public GasleserException? LastFailure => _lastFailure;
+
+        /// <summary>
+        /// When the last exchange found no Gasleser but something that answered HTTP (404 on /v1/data, an HTML
+        /// page): what it answered, so that Find answered from the session says so as its probe did; else null.
+        /// </summary>
+        public GasleserException? LastNotAGasleser => _notAGasleser;
 
         /// <summary>When the last exchange ended (elapsed time); null before the first.</summary>
         public TimeSpan? LastOutcomeAt { get { lock (_outcomeLock) { return _lastOutcomeAt; } } }
@@ -188,7 +195,7 @@ namespace Gasleser.Sessions
             TimeSpan? previousStart = turn.Started();
             Interlocked.Increment(ref _requests);
             ExchangeOutcome outcome = ExchangeOutcome.Failed;
-            GasleserException? failure = null;
+            GasleserException? failure = null, notAGasleser = null;
             bool sent = true;
             try
             {
@@ -215,6 +222,11 @@ namespace Gasleser.Sessions
                 (outcome, failure) = (ExchangeOutcome.InvalidAnswer, ex);
                 throw;
             }
+            catch (GasleserException ex) when (ex is GasleserFirmwareUnsupportedException || ex is GasleserInvalidResponseException { Kind: InvalidResponseKind.NotAGasleser })
+            {
+                notAGasleser = ex;
+                throw;
+            }
             catch (Exception ex) when (DeviceClient.NeverSent(ex))
             {
                 sent = false;
@@ -226,6 +238,7 @@ namespace Gasleser.Sessions
                 {
                     _lastOutcome = outcome;
                     _lastFailure = failure;
+                    _notAGasleser = notAGasleser;
                     _lastOutcomeAt = Clock.Elapsed;
                 }
 
