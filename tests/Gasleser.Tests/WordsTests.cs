@@ -176,6 +176,57 @@ public sealed class WordsTests : IDisposable
         Assert.Equal(1758798550, read.Timestamp.ToUnixTimeSeconds());
     }
 
+    [Theory]
+    [InlineData("Rssi", "rssi", "-51 dBm")]
+    [InlineData("PulseCount", "count", "n/a")]
+    [InlineData("SignalStrength", "signal_strength", "strong")]
+    [InlineData("Rssi", "rssi", "99999999999")]
+    [InlineData("CurrentFlowRate", "current_flow_rate", "n/a")]
+    public void An_optional_value_the_device_parser_leaves_empty_leaves_a_row_property_empty_not_the_row_refused(string property, string field, string value)
+    {
+        GasleserReading device = Parse("{\"device_id\":\"GAS_1\",\"timestamp\":\"1758798550\",\"total_consumption\":1,\"" + field + "\":\"" + value + "\"}");
+        ShellResult cast = _shell.Run($"[Gasleser.GasleserReading][pscustomobject]@{{ DeviceId = 'GAS_1'; Timestamp = '1758798550'; TotalConsumption = '1'; {property} = '{value}' }}");
+        ShellResult measured = _shell.Run($"[pscustomobject]@{{ DeviceId = 'GAS_1'; Timestamp = '1758798550'; TotalConsumption = '1'; {property} = '{value}' }} | Measure-GasleserUsage -TimeZone UTC");
+
+        Assert.Null(typeof(GasleserReading).GetProperty(property)!.GetValue(device));
+        Assert.Null(cast.Terminating);
+        var read = (GasleserReading)Assert.Single(cast.Output).BaseObject;
+        Assert.Null(typeof(GasleserReading).GetProperty(property)!.GetValue(read));
+        Assert.Equal(1.0, read.TotalConsumption);
+        Assert.Empty(measured.Errors);
+    }
+
+    [Fact]
+    public void A_required_value_of_a_row_stays_strict()
+    {
+        ShellResult cast = _shell.Run("[Gasleser.GasleserReading][pscustomobject]@{ DeviceId = 'GAS_1'; Timestamp = '1758798550'; TotalConsumption = 'n/a'; Rssi = '-51 dBm' }");
+
+        Assert.Contains("TotalConsumption", Failure(cast));
+        Assert.Contains("'n/a' is not a number", Failure(cast));
+    }
+
+    [Fact]
+    public void A_flow_of_minus_zero_shows_as_0_000_from_a_device_and_from_a_row()
+    {
+        GasleserReading device = Parse("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":1,"current_flow_rate":-0.0}""");
+        ShellResult row = _shell.Run("$r = [Gasleser.GasleserReading][pscustomobject]@{ DeviceId = 'GAS_1'; Timestamp = '1758798550'; TotalConsumption = '1'; "
+            + "CurrentFlowRate = '-0'; ConsumptionDelta = '-0.0'; AverageFlowRate = -0.0 }; 1 / $r.CurrentFlowRate; 1 / $r.ConsumptionDelta; 1 / $r.AverageFlowRate");
+
+        Assert.Equal("0.000", device.CurrentFlowRate!.Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(new object[] { double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity }, row.Output.Select(o => o.BaseObject));
+    }
+
+    [Fact]
+    public void A_device_time_of_2019_is_not_called_an_unset_clock()
+    {
+        string message = ParseFails("""{"device_id":"GAS_1","timestamp":"1546300800","total_consumption":1}""").Message;
+
+        Assert.Contains("2019-01-01 00:00:00 UTC", message);
+        Assert.Contains("before 2020-01-01, earlier than any Gasleser reading", message);
+        Assert.DoesNotContain("not set its clock", message);
+        Assert.Contains("not set its clock yet", ParseFails("""{"device_id":"GAS_1","timestamp":"946684799","total_consumption":1}""").Message);
+    }
+
     // ---- Addresses ----
 
     private static string AddressRefusal(string input) =>
@@ -315,5 +366,63 @@ public sealed class WordsTests : IDisposable
 
         Assert.All(messages, m => Assert.Equal(messages[0], m));
         Assert.Contains("0001-01-01", messages[0]);
+    }
+
+    [Theory]
+    [InlineData("01/01/2019 00:00")]
+    [InlineData("2000-01-01T00:00:00Z")]
+    [InlineData("2019-12-31 23:59:59")]
+    public void A_row_dated_2000_to_2019_is_told_to_check_its_year_not_that_a_clock_is_unset(string timestamp)
+    {
+        ShellResult measured = _shell.Run($"[pscustomobject]@{{ DeviceId = 'GAS_1'; Timestamp = '{timestamp}'; TotalConsumption = 1 }} | Measure-GasleserUsage -TimeZone UTC");
+        ShellResult cast = _shell.Run($"[Gasleser.GasleserReading][pscustomobject]@{{ DeviceId = 'GAS_1'; Timestamp = '{timestamp}'; TotalConsumption = 1 }}");
+
+        string message = Assert.Single(measured.Errors).Exception.Message;
+        Assert.Contains($"'{timestamp}' is before 2020-01-01, earlier than any Gasleser reading: check the row's year", message);
+        Assert.DoesNotContain("clock", message);
+        Assert.Contains("check the row's year", Failure(cast));
+    }
+
+    [Fact]
+    public void A_row_dated_near_1970_is_still_an_unset_clock()
+    {
+        ShellResult measured = _shell.Run("[pscustomobject]@{ DeviceId = 'GAS_1'; Timestamp = '01/01/1970 00:08'; TotalConsumption = 1 } | Measure-GasleserUsage -TimeZone Pacific/Auckland");
+
+        Assert.Contains("has not set its clock yet (its time counts from 1970-01-01)", Assert.Single(measured.Errors).Exception.Message);
+    }
+
+    [Theory]
+    [InlineData("[pscustomobject]@{ ComputerName = 'x'; Timestamp = '2026-11-01T00:00:00Z'; TotalConsumption = 100 }")]
+    [InlineData("[pscustomobject]@{ ComputerName = 'x'; DeviceId = ''; Timestamp = '2026-11-01T00:00:00Z'; TotalConsumption = 100 }")]
+    [InlineData("[pscustomobject]@{ ComputerName = 'x'; DeviceId = '   '; Timestamp = '2026-11-01T00:00:00Z'; TotalConsumption = 100 }")]
+    public void A_cast_of_a_row_without_a_DeviceId_is_refused_in_the_words_Import_uses(string row)
+    {
+        ShellResult cast = _shell.Run($"[Gasleser.GasleserReading]{row}");
+
+        Assert.Empty(cast.Output);
+        Assert.Contains("The row has no DeviceId.", Failure(cast));
+    }
+
+    [Fact]
+    public void A_reading_without_a_DeviceId_is_neither_logged_nor_measured()
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"gasleser-nodev-{Guid.NewGuid():N}.csv");
+        try
+        {
+            const string Reading = "$r = [Gasleser.GasleserReading]::new(); $r.Timestamp = [DateTimeOffset]'2026-11-01T00:00:00Z'; $r.TotalConsumption = 100; ";
+            ShellResult measured = _shell.Run(Reading + "$r | Measure-GasleserUsage -TimeZone UTC");
+            ShellResult exported = _shell.Run(Reading + "$r | Export-GasleserLog $log", new Dictionary<string, object?> { ["log"] = log });
+
+            ErrorRecord error = Assert.Single(measured.Errors);
+            Assert.StartsWith("Gasleser.InvalidReading", error.FullyQualifiedErrorId);
+            Assert.Contains("has no DeviceId", error.Exception.Message);
+            Assert.Empty(measured.Output);
+            Assert.Contains("has no DeviceId", Failure(exported));
+            Assert.False(File.Exists(log) && File.ReadAllLines(log).Length > 1, "a row without a DeviceId was written");
+        }
+        finally
+        {
+            File.Delete(log);
+        }
     }
 }

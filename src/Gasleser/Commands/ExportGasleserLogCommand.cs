@@ -63,6 +63,13 @@ namespace Gasleser.Commands
                 return;
             }
 
+            if (string.IsNullOrWhiteSpace(InputObject.DeviceId))
+            {
+                // Import-GasleserLog and Measure-GasleserUsage refuse such a row: it is not written.
+                Output.WriteError(new GasleserInvalidReadingException(Readings.RowParser.NoDeviceId, InputObject.ComputerName).WithTarget(InputObject));
+                return;
+            }
+
             string path = FileFor(InputObject);
             WriteQueued(); // what the background retry of a held file reported
             try

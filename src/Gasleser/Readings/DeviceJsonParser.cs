@@ -301,7 +301,7 @@ namespace Gasleser.Readings
                 throw Unexpected($"the answer's total_consumption '{DeviceText.Printable(value.GetRawText())}' {implausible}", computerName);
             }
 
-            return FieldText.Total(total);
+            return FieldText.Number(total);
         }
 
         // "a string ('12345.8')", "an array", ...: what a field was instead, with its value when short.
@@ -320,7 +320,7 @@ namespace Gasleser.Readings
             if (TryGetOnce(root, name, out JsonElement value) && value.ValueKind == JsonValueKind.Number
                 && value.TryGetDouble(out double number) && !double.IsInfinity(number))
             {
-                return number;
+                return FieldText.Number(number);
             }
 
             return null;

@@ -13,7 +13,10 @@ namespace Gasleser.Readings
     ///     named as such;
     ///   - whole numbers (pulse count, signal strength, RSSI): digits with an optional sign (also U+2212) and
     ///     spaces around, and an optional trailing '%' ("84 %", as devices send signal_strength);
-    ///   - a device id: spaces around it are not part of it.
+    ///   - a device id: spaces around it are not part of it;
+    ///   - numbers: -0 is 0;
+    ///   - an optional field whose value cannot be read is left empty, as if not sent; only the three a reading
+    ///     is made of (device id, time, total) refuse the reading.
     /// </summary>
     internal static class FieldText
     {
@@ -83,7 +86,11 @@ namespace Gasleser.Readings
             text.Length > 0 && text.Length <= 40
             && text.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
 
-        /// <summary>A meter total as it shows: -0 is 0 (a meter has no negative zero).</summary>
-        public static double Total(double total) => total == 0 ? 0.0 : total;
+        /// <summary>
+        /// A number as it shows: -0 is 0. A device may send -0 or -0.0 (a total, a flow) and a row may hold "-0";
+        /// a meter has no negative zero, and "-0.000" in a view reads as a fault. Every number field read from a
+        /// device or a row passes here.
+        /// </summary>
+        public static double Number(double number) => number == 0 ? 0.0 : number;
     }
 }

@@ -25,8 +25,9 @@ namespace Gasleser.Readings
     ///
     /// Numbers (TotalConsumption, the flows and the delta): '.' or ',' as the decimal mark, exponent allowed,
     /// no thousands separators (no writer puts them in); a text with both '.' and ',' is ambiguous and refused.
-    /// Whole numbers (PulseCount, SignalStrength, Rssi): digits with an optional sign. FromCache: True/False.
-    /// An empty optional value is "not sent".
+    /// Whole numbers (PulseCount, SignalStrength, Rssi): digits with an optional sign, "84 %" (<see cref="FieldText"/>).
+    /// FromCache: True/False. -0 is 0. An empty optional value is "not sent", and so is one that cannot be read
+    /// ("n/a", "-51 dBm"), as in a device's answer; only DeviceId, Timestamp and TotalConsumption refuse a row.
     ///
     /// A reading must be plausible (<see cref="ReadingPlausibility"/>): a time from 2020 on and at most a
     /// day ahead of this computer's clock, a total a meter can show. The reading's Timestamp is that instant
@@ -53,7 +54,7 @@ namespace Gasleser.Readings
         public static GasleserReading Read(Func<string, object?> field, TimeZoneInfo zone, CultureInfo culture, DateTimeOffset hostNow)
         {
             string deviceId = Text(field("DeviceId")) is string id && FieldText.DeviceId(id).Length > 0 ? FieldText.DeviceId(id)
-                : throw new GasleserInvalidReadingException("The row has no DeviceId.");
+                : throw new GasleserInvalidReadingException(NoDeviceId);
             string computerName = Text(field("ComputerName")) ?? "";
             CheckId("DeviceId", deviceId);
             CheckId("ComputerName", computerName);
@@ -73,13 +74,13 @@ namespace Gasleser.Readings
                 ComputerName = computerName,
                 DeviceId = deviceId,
                 Timestamp = new DateTimeOffset(ticks, TimeSpan.Zero),
-                TotalConsumption = FieldText.Total(totalValue),
-                CurrentFlowRate = OptionalNumber(field, "CurrentFlowRate", who, computerName, culture),
-                ConsumptionDelta = OptionalNumber(field, "ConsumptionDelta", who, computerName, culture),
-                AverageFlowRate = OptionalNumber(field, "AverageFlowRate", who, computerName, culture),
-                PulseCount = OptionalWhole(field, "PulseCount", who, computerName),
-                SignalStrength = (int?)OptionalWhole(field, "SignalStrength", who, computerName, int.MinValue, int.MaxValue),
-                Rssi = (int?)OptionalWhole(field, "Rssi", who, computerName, int.MinValue, int.MaxValue),
+                TotalConsumption = totalValue,
+                CurrentFlowRate = OptionalNumber(field("CurrentFlowRate"), culture),
+                ConsumptionDelta = OptionalNumber(field("ConsumptionDelta"), culture),
+                AverageFlowRate = OptionalNumber(field("AverageFlowRate"), culture),
+                PulseCount = OptionalWhole(field("PulseCount")),
+                SignalStrength = (int?)OptionalWhole(field("SignalStrength"), int.MinValue, int.MaxValue),
+                Rssi = (int?)OptionalWhole(field("Rssi"), int.MinValue, int.MaxValue),
                 FromCache = OptionalFlag(field, "FromCache", who, computerName),
             };
             return CheckPlausible(reading, hostNow);
@@ -113,15 +114,21 @@ namespace Gasleser.Readings
             if (ticks < ReadingPlausibility.EarliestTime.UtcTicks)
             {
                 throw new GasleserInvalidReadingException(
-                    $"{who} is not a real measurement: its Timestamp {DeviceText.Quote(Text(timestamp))} is before {ReadingPlausibility.EarliestTime.UtcDateTime:yyyy-MM-dd}, when no Gasleser reading was made"
+                    $"{who} is not a real measurement: its Timestamp {DeviceText.Quote(Text(timestamp))} is before {ReadingPlausibility.EarliestTime.UtcDateTime:yyyy-MM-dd}"
                     + (ticks < DateTime.MinValue.Ticks + 2 * TimeSpan.TicksPerDay ? " (0001-01-01 is what an empty date becomes in many programs)."
-                        : ticks >= DateTimeOffset.FromUnixTimeSeconds(0).UtcTicks ? ": the device that wrote it has not set its clock yet (its time counts from 1970-01-01)."
-                        : "."),
+                        : ReadingPlausibility.IsUnsetClock(new DateTimeOffset(ticks, TimeSpan.Zero)) ? ": the device that wrote it has not set its clock yet (its time counts from 1970-01-01)."
+                        : $", earlier than any Gasleser reading: {RowYear}."),
                     computerName);
             }
 
             return ticks;
         }
+
+        /// <summary>Why a row (a log's, a cast's, a piped one) or a reading without a device id is refused: the one wording.</summary>
+        public const string NoDeviceId = "The row has no DeviceId.";
+
+        // What to check when a row's time is from 2000 to 2020: no unset clock gives those, a mistyped year does.
+        private const string RowYear = "check the row's year";
 
         /// <summary>The columns every reading has.</summary>
         public static readonly string[] RequiredColumns = { "DeviceId", "Timestamp", "TotalConsumption" };
@@ -180,8 +187,14 @@ namespace Gasleser.Readings
         /// <summary>A reading that came as an object (piped, or read from a row) checked against the plausibility rules; its time put in this computer's offset.</summary>
         public static GasleserReading CheckPlausible(GasleserReading reading, DateTimeOffset hostNow)
         {
+            if (string.IsNullOrWhiteSpace(reading.DeviceId))
+            {
+                // A reading built by hand ([Gasleser.GasleserReading]::new()) has none; logged, its row would not read back.
+                throw new GasleserInvalidReadingException(NoDeviceId, reading.ComputerName);
+            }
+
             string who = $"The reading of '{DeviceText.Printable(reading.DeviceId, 255)}'";
-            if (ReadingPlausibility.CheckTime(reading.Timestamp, hostNow) is string timeProblem)
+            if (ReadingPlausibility.CheckTime(reading.Timestamp, hostNow, RowYear) is string timeProblem)
             {
                 throw new GasleserInvalidReadingException($"{who} is not a real measurement: its Timestamp {timeProblem}.", reading.ComputerName);
             }
@@ -273,27 +286,21 @@ namespace Gasleser.Readings
             return null;
         }
 
-        /// <summary>A decimal number given as a number or as text with '.' or ',' as the decimal mark (<see cref="DecimalText"/>, in <paramref name="culture"/>); null when it is neither.</summary>
+        /// <summary>A decimal number given as a number or as text with '.' or ',' as the decimal mark (<see cref="DecimalText"/>, in <paramref name="culture"/>), -0 as 0; null when it is neither.</summary>
         internal static double? Number(object value, CultureInfo? culture = null)
         {
             object raw = value is PSObject wrapped ? wrapped.BaseObject : value;
-            switch (raw)
+            double? number = raw switch
             {
-                case double d:
-                    return d;
-                case float f:
-                    return f;
-                case decimal m:
-                    return (double)m;
-                case int i:
-                    return i;
-                case long l:
-                    return l;
-                case string text:
-                    return DecimalText.Parse(text, culture);
-                default:
-                    return null;
-            }
+                double d => d,
+                float f => f,
+                decimal m => (double)m,
+                int i => i,
+                long l => l,
+                string text => DecimalText.Parse(text, culture),
+                _ => null,
+            };
+            return number is double n ? FieldText.Number(n) : (double?)null;
         }
 
         // Why a value is no number, quoted in part: "'1,234' can be read two ways …" or "'abc' is not a number".
@@ -302,26 +309,14 @@ namespace Gasleser.Readings
                 ? DecimalText.Problem(text, culture) ?? $"{DeviceText.Quote(text)} is not a number"
                 : $"{DeviceText.Quote(Text(value))} is not a number";
 
-        private static double? OptionalNumber(Func<string, object?> field, string name, string who, string computerName, CultureInfo culture)
+        // An optional value that cannot be read ("n/a", "-51 dBm", "strong", a '1,234' that can be read two ways) is
+        // left empty, as the device parser leaves such a field of a device's answer (FieldText): a row is not refused
+        // over a value a reading can be without.
+        private static double? OptionalNumber(object? value, CultureInfo culture) =>
+            Text(value) != null && Number(value!, culture) is double number && !double.IsNaN(number) ? number : (double?)null;
+
+        private static long? OptionalWhole(object? value, long min = long.MinValue, long max = long.MaxValue)
         {
-            object? value = field(name);
-            if (Text(value) == null)
-            {
-                return null;
-            }
-
-            double? number = Number(value!, culture);
-            if (number == null || double.IsNaN(number.Value))
-            {
-                throw new GasleserInvalidReadingException($"{who} has a {name} that cannot be read: its value {NumberProblem(value!, culture)}.", computerName);
-            }
-
-            return number;
-        }
-
-        private static long? OptionalWhole(Func<string, object?> field, string name, string who, string computerName, long min = long.MinValue, long max = long.MaxValue)
-        {
-            object? value = field(name);
             string? text = Text(value);
             if (text == null)
             {
@@ -329,23 +324,13 @@ namespace Gasleser.Readings
             }
 
             object raw = value is PSObject wrapped ? wrapped.BaseObject : value!;
-            if (raw is int i)
+            long? number = raw switch
             {
-                return i;
-            }
-
-            if (raw is long l && l >= min && l <= max)
-            {
-                return l;
-            }
-
-            // The rule devices follow too: "84 %" and " -51 " are whole numbers.
-            if (FieldText.Whole(text) is long parsed && parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-
-            throw new GasleserInvalidReadingException($"{who} has a {name} that is not a whole number: {DeviceText.Quote(text)}.", computerName);
+                int i => i,
+                long l => l,
+                _ => FieldText.Whole(text), // the rule devices follow too: "84 %" and " -51 " are whole numbers
+            };
+            return number >= min && number <= max ? number : null;
         }
 
         private static bool OptionalFlag(Func<string, object?> field, string name, string who, string computerName)
