@@ -103,7 +103,22 @@ public sealed class ErrorTests : IDisposable
         Assert.Contains("the device's clock reads '523'", error.Message);
         Assert.Contains("1970-01-01 00:08:43 UTC", error.Message);
         Assert.Contains("has not set its clock yet", error.Message);
-        Assert.Contains("clock is not set yet", error.RecommendedAction);
+        Assert.Contains("sets its clock from the network", error.RecommendedAction);
+    }
+
+    [Theory]
+    [InlineData(DeviceFault.ClockNotSet, "sets its clock from the network", "firmware")]          // the clock: wait for it, not a firmware update
+    [InlineData(DeviceFault.MalformedJson, "try again", "clock")]             // a damaged answer: try again
+    [InlineData(DeviceFault.ByteOrderMark, "update its firmware", "clock")]  // a field the API does not allow: the firmware
+    public void Each_field_a_Gasleser_should_not_send_gets_the_advice_for_its_cause(DeviceFault fault, string advice, string notAdvice)
+    {
+        DeviceServer device = _devices.Start(fault);
+
+        var error = Assert.IsType<GasleserInvalidResponseException>(Assert.Single(_shell.Run($"Get-GasleserReading {device.Address}").Errors).Exception);
+
+        Assert.Equal(InvalidResponseKind.UnexpectedAnswer, error.Kind);
+        Assert.Contains(advice, error.RecommendedAction);
+        Assert.DoesNotContain(notAdvice, error.RecommendedAction);
     }
 
     [Theory]

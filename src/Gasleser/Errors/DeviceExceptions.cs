@@ -125,7 +125,7 @@ namespace Gasleser
         internal string? DeviceId { get; set; }
 
         public override string RecommendedAction => Advice ?? (Kind == InvalidResponseKind.UnexpectedAnswer
-            ? "A Gasleser answered, but with something its API does not allow (the message names the field and value): if its clock is not set yet, wait until it has network time; otherwise update its firmware, and report the answer if it persists."
+            ? "A Gasleser answered, but with something its API does not allow (the message names the field and value): update its firmware, and report the answer to the maker if it persists."
             : "Something answered at this address, but not like a Gasleser: check that the address (and port) is the Gasleser's and not another device's.");
     }
 

@@ -165,9 +165,17 @@ namespace Gasleser
         public static GasleserInvalidResponseException NotAGasleser(string name, string what, Exception? inner = null) =>
             new GasleserInvalidResponseException($"{name} did not answer like a Gasleser: {what}.", name, inner, InvalidResponseKind.NotAGasleser);
 
+        /// <summary>The device's clock is not set, or wrong: its time is no reading's.</summary>
+        public const string ClockAdvice =
+            "The device's clock is not right. A Gasleser that has just started sets its clock from the network within a minute or so: wait and try again. If it stays wrong, check that the device reaches the internet (it takes its time from NTP), then restart it (power it off and on).";
+
+        /// <summary>JSON that breaks off inside the length the device announced: the answer came damaged.</summary>
+        public const string DamagedAdvice =
+            "The answer came damaged (it may have restarted while it answered, or its Wi-Fi is weak): try again in a moment. If every answer is damaged, restart the device, and update its firmware if that does not help.";
+
         /// <summary>A Gasleser-shaped reading with a field the module cannot accept: <paramref name="what"/> names it and its value.</summary>
-        public static GasleserInvalidResponseException UnexpectedReading(string name, string what, Exception? inner = null) =>
-            new GasleserInvalidResponseException($"{name} answered like a Gasleser, but {what}.", name, inner, InvalidResponseKind.UnexpectedAnswer);
+        public static GasleserInvalidResponseException UnexpectedReading(string name, string what, Exception? inner = null, string? advice = null) =>
+            new GasleserInvalidResponseException($"{name} answered like a Gasleser, but {what}.", name, inner, InvalidResponseKind.UnexpectedAnswer) { Advice = advice };
 
         /// <summary>An HTTP answer to /v1/data whose framing or encoding cannot be read (gzip, a bad length or chunk size).</summary>
         public static GasleserInvalidResponseException UnexpectedFraming(string name, string what) =>

@@ -116,10 +116,10 @@ namespace Gasleser.Readings
             long position = ByteOffset(body, length, ex);
             if (position >= length)
             {
-                return Unexpected($"its JSON breaks off after {length} bytes: {Excerpt(body, length)}", computerName, ex);
+                return Unexpected($"its JSON breaks off after {length} bytes: {Excerpt(body, length)}", computerName, ex, ExchangeCauses.DamagedAdvice);
             }
 
-            return Unexpected($"its JSON is broken at byte {position + 1} of {length}: {Excerpt(body, length, (int)position)}", computerName, ex);
+            return Unexpected($"its JSON is broken at byte {position + 1} of {length}: {Excerpt(body, length, (int)position)}", computerName, ex, ExchangeCauses.DamagedAdvice);
         }
 
         // JsonException gives a line number and the byte position within that line.
@@ -271,7 +271,7 @@ namespace Gasleser.Readings
             string? implausible = ReadingPlausibility.CheckTime(time, hostNow);
             if (implausible != null)
             {
-                throw Unexpected($"the device's clock reads '{text}', which {implausible}; it is not a reading", computerName);
+                throw Unexpected($"the device's clock reads '{text}', which {implausible}; it is not a reading", computerName, advice: ExchangeCauses.ClockAdvice);
             }
 
             // The device's instant in this computer's offset: the view, Export-Csv, JSON and the log show one wall time.
@@ -378,8 +378,8 @@ namespace Gasleser.Readings
             ExchangeCauses.NotAGasleser(computerName, what, inner);
 
         /// <summary>A Gasleser's answer with something the module cannot accept.</summary>
-        private static GasleserInvalidResponseException Unexpected(string what, string computerName, Exception? inner = null) =>
-            ExchangeCauses.UnexpectedReading(computerName, what, inner);
+        private static GasleserInvalidResponseException Unexpected(string what, string computerName, Exception? inner = null, string? advice = null) =>
+            ExchangeCauses.UnexpectedReading(computerName, what, inner, advice);
 
         /// <summary>A short, printable excerpt of a body for error messages; from <paramref name="from"/> with what precedes it marked '…'.</summary>
         internal static string Excerpt(byte[] body, int length, int from = 0)
