@@ -44,6 +44,7 @@ public sealed class AddressRangeTests
     [InlineData("", "empty")]
     [InlineData("10.0.0.010-10.0.0.020", "10.0.0.8 to some (a leading zero meaning octal) and 10.0.0.10 to others")]
     [InlineData("192.168.002.0/24", "it means 192.168.2.0 either way")]
+    [InlineData("192.168.2.0/255.255.255.0", "the mask 255.255.255.0 is /24: write 192.168.2.0/24")]
     public void A_bad_subnet_says_what_is_wrong_and_shows_the_accepted_forms(string text, string reason)
     {
         var error = Assert.Throws<GasleserInvalidAddressException>(() => AddressRange.Parse(text));

@@ -86,6 +86,27 @@ public sealed class DeviceEndpointTests
         Assert.Contains($"e.g. {plain}", error.Message);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1,127.0.0.2", "several addresses in one text")]
+    [InlineData("127.0.0.1;127.0.0.2", "several addresses in one text")]
+    public void Several_addresses_in_one_text_are_told_to_be_given_as_a_list(string input, string words)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Contains(words, error.Message);
+    }
+
+    [Fact]
+    public void A_host_name_too_long_names_one_length()
+    {
+        string name = string.Concat(Enumerable.Repeat("abcdefghi.", 1000)); // 10000 characters, the last a dot
+
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(name));
+
+        Assert.Contains("10000 characters", error.Message);
+        Assert.DoesNotContain("9999", error.Message);
+    }
+
     [Fact]
     public void A_zero_padded_part_that_is_no_octal_number_says_some_tools_refuse_it()
     {

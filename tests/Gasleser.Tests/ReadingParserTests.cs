@@ -54,7 +54,7 @@ public sealed class ReadingParserTests
     [InlineData("""{"device_id":"GAS_1","total_consumption":1}""", "no timestamp")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"2025-09-25T11:09:10Z","total_consumption":1}""", "not Unix time")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550.5","total_consumption":1}""", "not Unix time")]
-    [InlineData("""{"device_id":"GAS_1","timestamp":"-5","total_consumption":1}""", "not Unix time")]
+    [InlineData("""{"device_id":"GAS_1","timestamp":"-5","total_consumption":1}""", "timestamp '-5' is negative, not Unix time in seconds.")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"99999999999999","total_consumption":1}""", "not Unix time")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550"}""", "no total_consumption")]
     [InlineData("""{"device_id":"GAS_1","timestamp":"1758798550","total_consumption":"12345.8"}""", "total_consumption is a string ('12345.8'), not a number")]

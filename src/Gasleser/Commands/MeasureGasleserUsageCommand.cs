@@ -225,7 +225,7 @@ namespace Gasleser.Commands
         private void Refuse(string parameter, string message)
         {
             ThrowTerminatingError(new GasleserInvalidParameterException(message, parameter,
-                "Take the values from the gas bill: -CalorificValue (kWh per m³), -ConversionFactor, -PricePerKWh, -StandingChargePerDay, or dated rows with -Tariff; decimals as 11.2 or 11,2.").ToErrorRecord());
+                "Take the values from the gas bill: -CalorificValue (kWh per m³), -ConversionFactor, -PricePerKWh, -StandingChargePerDay, or dated rows with -Tariff; decimals as 11.2 or, quoted, '11,2'.").ToErrorRecord());
         }
     }
 }

@@ -267,7 +267,7 @@ namespace Gasleser
         {
             if (name.Length > 253)
             {
-                return $"it is {name.Length.ToString(CultureInfo.InvariantCulture)} characters long, and a host name has at most 253";
+                return $"it is too long for a host name, which has at most 253 characters";
             }
 
             if (DeviceIdPattern.IsMatch(name))
@@ -292,6 +292,12 @@ namespace Gasleser
                     return $"it holds '{c}', a letter a host name cannot carry in DNS: "
                         + (ascii.Length > 0 ? $"write it in its punycode form, {ascii}, or give the device's IP address" : "give the device's IP address");
                 }
+            }
+
+            // "a,b" or "a;b" quoted as one: PowerShell splits a list at commas outside quotes only.
+            if (name.IndexOfAny(new[] { ',', ';' }) > 0)
+            {
+                return $"{DeviceText.Quote(given)} holds '{name[name.IndexOfAny(new[] { ',', ';' })]}', which no address has: several addresses in one text are not split; give them as a list, e.g. Get-GasleserReading 192.168.2.132, 192.168.2.133";
             }
 
             // A name whose last label is all digits is a mistyped address (10.0.0.256, 0x0a.0.0.1), not a host.

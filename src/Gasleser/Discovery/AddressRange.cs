@@ -133,6 +133,28 @@ namespace Gasleser.Discovery
             return true;
         }
 
+        // "/255.255.255.0" is a netmask: said as the prefix it means, when it is one (contiguous ones).
+        private static string MaskAsPrefix(string address, string maskText)
+        {
+            if (!IPAddress.TryParse(maskText, out IPAddress? mask) || mask.AddressFamily != AddressFamily.InterNetwork || maskText.Split('.').Length != 4)
+            {
+                return "";
+            }
+
+            byte[] bytes = mask.GetAddressBytes();
+            uint bits = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+            int ones = 0;
+            while (ones < 32 && (bits & (0x80000000u >> ones)) != 0)
+            {
+                ones++;
+            }
+
+            bool contiguous = ones == 32 || (bits << ones) == 0; // ones, then only zeros
+            return contiguous
+                ? $": the mask {maskText} is /{ones.ToString(CultureInfo.InvariantCulture)}: write {address}/{ones.ToString(CultureInfo.InvariantCulture)}"
+                : $" ({maskText} is a netmask, but not one a prefix can say)";
+        }
+
         private static bool TryParseCidr(string text, int slash, out AddressRange? range, out string? reason)
         {
             range = null;
@@ -145,7 +167,7 @@ namespace Gasleser.Discovery
             string prefixText = text.Substring(slash + 1);
             if (!int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) || prefix > bits || prefixText.Length > 3)
             {
-                reason = $"the prefix length {DeviceText.Quote(prefixText, 20)} is not 0 to {bits}";
+                reason = $"the prefix length {DeviceText.Quote(prefixText, 20)} is not 0 to {bits}" + MaskAsPrefix(text.Substring(0, slash), prefixText);
                 return false;
             }
 

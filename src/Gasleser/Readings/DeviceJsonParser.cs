@@ -264,7 +264,8 @@ namespace Gasleser.Readings
 
             if (problem != null)
             {
-                throw Unexpected($"the answer's timestamp {DeviceText.Quote(text)} {problem}; a Gasleser sends whole seconds", computerName);
+                // "a Gasleser sends whole seconds" answers a fraction or milliseconds, not a negative time.
+                throw Unexpected($"the answer's timestamp {DeviceText.Quote(text)} {problem}" + (problem.StartsWith("is negative", StringComparison.Ordinal) ? "" : "; a Gasleser sends whole seconds"), computerName);
             }
 
             DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(seconds);
