@@ -19,6 +19,8 @@ public sealed class DeviceEndpointTests
     [InlineData("[fe80::1]:80", "fe80::1", 80, "[fe80::1]")]
     [InlineData("[FE80::0001]:8080", "fe80::1", 8080, "[fe80::1]:8080")]
     [InlineData("fe80::1", "fe80::1", 80, "[fe80::1]")]
+    [InlineData("::1", "::1", 80, "[::1]")]
+    [InlineData("::ffff:127.0.0.1", "::ffff:127.0.0.1", 80, "[::ffff:127.0.0.1]")]
     [InlineData("http://[fe80::1]/", "fe80::1", 80, "[fe80::1]")]
     public void Accepted_forms_normalise_to_one_endpoint(string input, string host, int port, string computerName)
     {

@@ -108,7 +108,7 @@ public sealed class ErrorTests : IDisposable
 
     [Theory]
     [InlineData(DeviceFault.ClockNotSet, "sets its clock from the network", "firmware")]          // the clock: wait for it, not a firmware update
-    [InlineData(DeviceFault.MalformedJson, "try again", "clock")]             // a damaged answer: try again
+    [InlineData(DeviceFault.MalformedJson, "update its firmware", "Wi-Fi")]   // JSON broken inside the length it announced: the device's fault, not the network's
     [InlineData(DeviceFault.ByteOrderMark, "update its firmware", "clock")]  // a field the API does not allow: the firmware
     public void Each_field_a_Gasleser_should_not_send_gets_the_advice_for_its_cause(DeviceFault fault, string advice, string notAdvice)
     {
@@ -205,6 +205,16 @@ public sealed class ErrorTests : IDisposable
         Assert.Equal(ExchangePhase.Answer, error.Phase);
         Assert.Contains("accepted the connection but did not answer within 1 s", error.Message);
         Assert.DoesNotContain("ping", error.RecommendedAction);
+    }
+
+    [Fact]
+    public void A_refused_connection_at_the_default_port_names_that_port()
+    {
+        // A CSV row with an empty Port, or an address without one, is asked on port 80: the message says so.
+        var error = Assert.IsType<GasleserUnreachableException>(Assert.Single(_shell.Run("Get-GasleserReading 127.0.0.213").Errors).Exception);
+
+        Assert.Contains("connection refused", error.Message);
+        Assert.Contains("on port 80", error.Message);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ namespace Gasleser
             }
             catch (SocketException ex)
             {
-                throw Unreachable(name, progress, ExchangeCauses.Describe(ex), ex);
+                throw Unreachable(name, endpoint.Port, progress, ExchangeCauses.Describe(ex), ex);
             }
             catch (IOException ex) when (IsLocalResourceFailure(ex.InnerException ?? ex))
             {
@@ -57,11 +57,11 @@ namespace Gasleser
             }
             catch (IOException ex) when (ex.InnerException is SocketException socketError)
             {
-                throw Unreachable(name, progress, ExchangeCauses.Describe(socketError), ex);
+                throw Unreachable(name, endpoint.Port, progress, ExchangeCauses.Describe(socketError), ex);
             }
             catch (IOException ex)
             {
-                throw Unreachable(name, progress, ex.Message.TrimEnd('.'), ex);
+                throw Unreachable(name, endpoint.Port, progress, ex.Message.TrimEnd('.'), ex);
             }
         }
 
@@ -72,11 +72,11 @@ namespace Gasleser
         public static bool NeverSent(Exception ex) =>
             ex is GasleserUnreachableException { Phase: ExchangePhase.Connect } || ex is GasleserTimeoutException { Phase: ExchangePhase.Connect };
 
-        private static GasleserUnreachableException Unreachable(string name, Progress progress, string why, Exception inner)
+        private static GasleserUnreachableException Unreachable(string name, int port, Progress progress, string why, Exception inner)
         {
             if (progress.Phase != ExchangePhase.Answer)
             {
-                return ExchangeCauses.NotConnected(name, why, inner);
+                return ExchangeCauses.NotConnected(name, port, why, inner);
             }
 
             // A reset (or an aborted connection) is the device's, or the network's, way of breaking it off.

@@ -122,7 +122,7 @@ namespace Gasleser
             // What follows the host: nothing, "/" or "/v1/data" (the device's one path, which the module asks itself).
             int pathStart = text.IndexOfAny(new[] { '/', '?' });
             string hostAndPort = pathStart >= 0 ? text.Substring(0, pathStart) : text;
-            if (hostAndPort.Length == 0 || hostAndPort.StartsWith(":", StringComparison.Ordinal))
+            if (hostAndPort.Length == 0 || (hostAndPort.StartsWith(":", StringComparison.Ordinal) && !hostAndPort.StartsWith("::", StringComparison.Ordinal))) // "::1" is an address
             {
                 reason = url
                     ? "the URL has no host after 'http://': give the device's address, e.g. http://192.168.2.132/ or 192.168.2.132"

@@ -34,8 +34,8 @@ namespace Gasleser
             "The address answered, but refused the connection: nothing listens on that port there. Check the port (a Gasleser listens on 80) and that the address is the Gasleser's, not another computer's (Find-Gasleser can look for it). A Gasleser that is restarting refuses for a few seconds: try again in a moment.";
 
         /// <summary>Refused, host or network unreachable: <paramref name="why"/> says which.</summary>
-        public static GasleserUnreachableException NotConnected(string name, string why, Exception inner) =>
-            new GasleserUnreachableException($"{name} could not be reached: {why}.", name, inner, ExchangePhase.Connect)
+        public static GasleserUnreachableException NotConnected(string name, int port, string why, Exception inner) =>
+            new GasleserUnreachableException($"{name} could not be reached{OnDefaultPort(name, port)}: {why}.", name, inner, ExchangePhase.Connect)
             {
                 Advice = (inner as SocketException)?.SocketErrorCode == SocketError.ConnectionRefused ? RefusedAdvice : null,
             };
@@ -169,10 +169,6 @@ namespace Gasleser
         public const string ClockAdvice =
             "The device's clock is not right. A Gasleser that has just started sets its clock from the network within a minute or so: wait and try again. If it stays wrong, check that the device reaches the internet (it takes its time from NTP), then restart it (power it off and on).";
 
-        /// <summary>JSON that breaks off inside the length the device announced: the answer came damaged.</summary>
-        public const string DamagedAdvice =
-            "The answer came damaged (it may have restarted while it answered, or its Wi-Fi is weak): try again in a moment. If every answer is damaged, restart the device, and update its firmware if that does not help.";
-
         /// <summary>A Gasleser-shaped reading with a field the module cannot accept: <paramref name="what"/> names it and its value.</summary>
         public static GasleserInvalidResponseException UnexpectedReading(string name, string what, Exception? inner = null, string? advice = null) =>
             new GasleserInvalidResponseException($"{name} answered like a Gasleser, but {what}.", name, inner, InvalidResponseKind.UnexpectedAnswer) { Advice = advice };
@@ -261,6 +257,10 @@ namespace Gasleser
 
         /// <summary>A span in seconds with one decimal, as waits are told ("10.5").</summary>
         public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+        // " on port 80" when the name does not show the port (the default one): the user sees which port was tried.
+        private static string OnDefaultPort(string name, int port) =>
+            name.EndsWith(":" + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) ? "" : $" on port {port.ToString(CultureInfo.InvariantCulture)}";
 
         private static string Within(TimeSpan timeout) => timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 

@@ -116,10 +116,10 @@ namespace Gasleser.Readings
             long position = ByteOffset(body, length, ex);
             if (position >= length)
             {
-                return Unexpected($"its JSON breaks off after {length} bytes: {Excerpt(body, length)}", computerName, ex, ExchangeCauses.DamagedAdvice);
+                return Unexpected($"its JSON breaks off after {length} bytes: {Excerpt(body, length)}", computerName, ex);
             }
 
-            return Unexpected($"its JSON is broken at byte {position + 1} of {length}: {Excerpt(body, length, (int)position)}", computerName, ex, ExchangeCauses.DamagedAdvice);
+            return Unexpected($"its JSON is broken at byte {position + 1} of {length}: {Excerpt(body, length, (int)position)}", computerName, ex);
         }
 
         // JsonException gives a line number and the byte position within that line.
