@@ -98,6 +98,17 @@ public sealed class DeviceEndpointTests
         Assert.Contains(words, error.Message);
     }
 
+    [Theory]
+    [InlineData("192.168.2.256", "its part '256' is more than 255")]
+    [InlineData("192.168.2", "it has 3 parts, not 4")]
+    [InlineData("192.168.2.1.", "it has 5 parts, not 4")]
+    public void An_IPv4_address_that_is_none_says_which_part_is_wrong(string input, string words)
+    {
+        var error = Assert.Throws<GasleserInvalidAddressException>(() => DeviceEndpoint.Parse(input));
+
+        Assert.Contains(words, error.Message);
+    }
+
     [Fact]
     public void A_host_name_too_long_names_one_length()
     {

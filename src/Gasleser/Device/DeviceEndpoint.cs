@@ -373,10 +373,10 @@ namespace Gasleser
         internal static bool TryParseDottedQuad(string s, out IPAddress? address, out string? reason)
         {
             address = null;
-            reason = $"{DeviceText.Quote(s)} is not an IPv4 address";
             string[] parts = s.Split('.');
             if (parts.Length != 4)
             {
+                reason = $"{DeviceText.Quote(s)} is not an IPv4 address: it has {parts.Length.ToString(CultureInfo.InvariantCulture)} parts, not 4";
                 return false;
             }
 
@@ -387,6 +387,8 @@ namespace Gasleser
                 string part = parts[i];
                 if (part.Length == 0 || part.Length > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value > 255)
                 {
+                    reason = $"{DeviceText.Quote(s)} is not an IPv4 address: "
+                        + (part.Length == 0 ? $"its part {i + 1} is empty" : $"its part {DeviceText.Quote(part, 20)} is " + (LooksLikeIPv4(part) ? "more than 255" : "not a number from 0 to 255"));
                     return false;
                 }
 
